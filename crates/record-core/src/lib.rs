@@ -1,0 +1,45 @@
+//! Shared building blocks of the RTC cloud-recording SDK.
+//!
+//! Every vendor crate (`zego-record`, `qingcloud-record`, `volc-record`,
+//! `agora-record`) depends on this crate and on nothing else of the workspace. It holds:
+//!
+//! * [`Error`] and [`ErrorKind`]: the one error type every vendor crate returns;
+//! * typed time values ([`UnixMillis`], [`UnixSeconds`], [`DurationMillis`]) so that
+//!   milliseconds and seconds cannot be mixed up, and a [`Clock`] that tests can fix;
+//! * [`Vendor`], [`RecordingState`] (the vendor-neutral state of a recording) and
+//!   [`RawCode`] (a vendor's raw status or error code);
+//! * metadata types the generated code fills in: [`EndpointInfo`], [`ErrorCodeInfo`];
+//! * [`flex`]: lenient deserializers for vendors that send numbers as strings;
+//! * [`testing`]: helpers for fixture round-trip tests.
+
+mod clock;
+mod error;
+pub mod flex;
+mod meta;
+mod state;
+pub mod testing;
+mod time;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{DecodeDetails, Error, ErrorKind};
+pub use meta::{EndpointInfo, ErrorCodeInfo, RawCode, Vendor};
+pub use state::RecordingState;
+pub use time::{DurationMillis, UnixMillis, UnixSeconds};
+
+/// Percent-encodes one URL path segment (RFC 3986: everything but unreserved characters).
+///
+/// ```
+/// assert_eq!(record_core::encode_path_segment("a b/c"), "a%20b%2Fc");
+/// ```
+pub fn encode_path_segment(segment: &str) -> String {
+    percent_encoding::utf8_percent_encode(segment, RFC3986_UNRESERVED_COMPLEMENT).to_string()
+}
+
+/// The set of bytes RFC 3986 requires to be percent-encoded: everything except
+/// `A-Z a-z 0-9 - . _ ~`.
+pub const RFC3986_UNRESERVED_COMPLEMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
