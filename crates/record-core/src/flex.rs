@@ -169,6 +169,29 @@ pub fn deserialize_option<'de, D: Deserializer<'de>, T: FlexValue>(
     d.deserialize_option(FlexOptionVisitor(PhantomData))
 }
 
+struct TextVisitor<T>(fn(&str) -> T);
+
+impl<'de, T> Visitor<'de> for TextVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok((self.0)(v))
+    }
+}
+
+/// Deserializes a JSON string through `from` without an intermediate allocation
+/// (used by the generated string enumerations).
+pub fn deserialize_text<'de, D: Deserializer<'de>, T>(
+    d: D,
+    from: fn(&str) -> T,
+) -> Result<T, D::Error> {
+    d.deserialize_str(TextVisitor(from))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

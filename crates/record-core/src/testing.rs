@@ -128,3 +128,4 @@ pub fn check_fixture(
     );
     decoded.value
 }
+
