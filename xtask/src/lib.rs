@@ -48,7 +48,10 @@ pub struct VendorSpec {
 
 /// The workspace root (the parent of this crate's manifest dir).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// Finds and loads every `crates/*/api-spec.toml` below `root`, sorted by crate directory.
@@ -61,7 +64,10 @@ pub fn load_specs(root: &Path) -> Result<Vec<VendorSpec>> {
     dirs.sort();
     dirs.iter()
         .map(|d| {
-            let name = d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = d
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             Ok(VendorSpec {
                 spec: Spec::load(&d.join("api-spec.toml"))?,
                 crate_dir: format!("crates/{name}"),
@@ -79,8 +85,8 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<Vec<Problem>> {
     for v in &specs {
         let rel = format!("{}/src/generated.rs", v.crate_dir);
         let spec_rel = format!("{}/api-spec.toml", v.crate_dir);
-        let code = gen_rust::generate(&v.spec, &spec_rel)
-            .with_context(|| format!("generating {rel}"))?;
+        let code =
+            gen_rust::generate(&v.spec, &spec_rel).with_context(|| format!("generating {rel}"))?;
         let code = rustfmt(&code).with_context(|| format!("formatting {rel}"))?;
         ensure_file(root, &rel, &code, mode, &mut problems)?;
         check_fixtures(root, v, &mut problems)?;
@@ -150,7 +156,11 @@ pub fn rustfmt(code: &str) -> Result<String> {
         .stderr(Stdio::piped())
         .spawn()
         .context("running rustfmt (is the rustfmt component installed?)")?;
-    child.stdin.take().context("rustfmt stdin")?.write_all(code.as_bytes())?;
+    child
+        .stdin
+        .take()
+        .context("rustfmt stdin")?
+        .write_all(code.as_bytes())?;
     let out = child.wait_with_output()?;
     if !out.status.success() {
         anyhow::bail!("rustfmt failed:\n{}", String::from_utf8_lossy(&out.stderr));
@@ -164,7 +174,12 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
     let vendor = &v.spec.vendor.name;
     let fixtures_rel = format!("fixtures/{vendor}");
     let fixtures_dir = root.join(&fixtures_rel);
-    let mut folders: BTreeSet<String> = v.spec.endpoints.iter().map(|e| e.rust_name.clone()).collect();
+    let mut folders: BTreeSet<String> = v
+        .spec
+        .endpoints
+        .iter()
+        .map(|e| e.rust_name.clone())
+        .collect();
     if v.spec.vendor.error_body.is_some() {
         folders.insert("errors".to_owned());
     }
@@ -175,7 +190,10 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
             if !root.join(&rel).is_file() {
                 problems.push(Problem {
                     file: rel,
-                    what: format!("response example `{ex}` of {} is listed in the spec but has no fixture", e.name),
+                    what: format!(
+                        "response example `{ex}` of {} is listed in the spec but has no fixture",
+                        e.name
+                    ),
                 });
             }
         }
@@ -203,7 +221,10 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
             let cases: toml::Table = match std::fs::read_to_string(root.join(&cases_rel)) {
                 Ok(t) => toml::from_str(&t).with_context(|| format!("parsing {cases_rel}"))?,
                 Err(_) => {
-                    problems.push(Problem { file: cases_rel.clone(), what: "is missing".to_owned() });
+                    problems.push(Problem {
+                        file: cases_rel.clone(),
+                        what: "is missing".to_owned(),
+                    });
                     toml::Table::new()
                 }
             };
@@ -212,17 +233,26 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
                 if f.extension().and_then(|e| e.to_str()) != Some("json") || !f.is_file() {
                     continue;
                 }
-                let case = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let case = f
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let rel = format!("{fixtures_rel}/{folder}/{case}.json");
                 seen.insert(case.clone());
                 match cases.get(&case) {
-                    Some(toml::Value::Table(t)) if t.get("source").and_then(|s| s.as_str()).is_some_and(|s| !s.trim().is_empty()) => {}
+                    Some(toml::Value::Table(t))
+                        if t.get("source")
+                            .and_then(|s| s.as_str())
+                            .is_some_and(|s| !s.trim().is_empty()) => {}
                     _ => problems.push(Problem {
                         file: rel.clone(),
                         what: format!("has no `[{case}]` entry with a `source` in {cases_rel}"),
                     }),
                 }
-                let snap = snapshot_names.get(&(folder.clone(), case.clone())).cloned().unwrap_or_default();
+                let snap = snapshot_names
+                    .get(&(folder.clone(), case.clone()))
+                    .cloned()
+                    .unwrap_or_default();
                 let snap_rel = format!("{}/tests/snapshots/{snap}", v.crate_dir);
                 if !root.join(&snap_rel).is_file() {
                     problems.push(Problem {
@@ -241,11 +271,15 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
             let rt = entry.join("roundtrip");
             if rt.is_dir() {
                 for f in sorted_dir(&rt)? {
-                    let case = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    let case = f
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     if !seen.contains(&case) {
                         problems.push(Problem {
                             file: format!("{fixtures_rel}/{folder}/roundtrip/{}", file_name(&f)),
-                            what: "is an expected round trip for a fixture that does not exist".to_owned(),
+                            what: "is an expected round trip for a fixture that does not exist"
+                                .to_owned(),
                         });
                     }
                 }
@@ -259,9 +293,18 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
             let name = file_name(&f);
             let rel = format!("{}/tests/snapshots/{name}", v.crate_dir);
             if name.ends_with(".snap.new") || name.ends_with(".pending-snap") {
-                problems.push(Problem { file: rel, what: "is a pending snapshot: review it, then accept or delete it".to_owned() });
-            } else if name.starts_with("fixtures__") && name.ends_with(".snap") && !expected_snaps.contains(&name) {
-                problems.push(Problem { file: rel, what: "is an orphaned snapshot: its fixture no longer exists".to_owned() });
+                problems.push(Problem {
+                    file: rel,
+                    what: "is a pending snapshot: review it, then accept or delete it".to_owned(),
+                });
+            } else if name.starts_with("fixtures__")
+                && name.ends_with(".snap")
+                && !expected_snaps.contains(&name)
+            {
+                problems.push(Problem {
+                    file: rel,
+                    what: "is an orphaned snapshot: its fixture no longer exists".to_owned(),
+                });
             }
         }
     }
@@ -286,7 +329,10 @@ fn insta_glob_snapshot_names(
         for folder in sorted_dir(fixtures_dir)?.into_iter().filter(|p| p.is_dir()) {
             for f in sorted_dir(&folder)? {
                 if f.is_file() && f.extension().and_then(|e| e.to_str()) == Some("json") {
-                    let case = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    let case = f
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     matched.push((file_name(&folder), case));
                 }
             }
@@ -319,5 +365,7 @@ fn sorted_dir(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

@@ -21,7 +21,15 @@ fn main() -> ExitCode {
             for p in &problems {
                 eprintln!("error: {p}");
             }
-            eprintln!("{} problem(s) found by `cargo xtask codegen{}`", problems.len(), if mode == xtask::Mode::Check { " --check" } else { "" });
+            eprintln!(
+                "{} problem(s) found by `cargo xtask codegen{}`",
+                problems.len(),
+                if mode == xtask::Mode::Check {
+                    " --check"
+                } else {
+                    ""
+                }
+            );
             ExitCode::FAILURE
         }
         Err(e) => {

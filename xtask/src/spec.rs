@@ -271,7 +271,8 @@ impl Spec {
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let spec: Spec =
             toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-        spec.validate().with_context(|| format!("invalid spec {}", path.display()))?;
+        spec.validate()
+            .with_context(|| format!("invalid spec {}", path.display()))?;
         Ok(spec)
     }
 
@@ -298,21 +299,30 @@ impl Spec {
         }
         for e in &self.endpoints {
             if !self.requests.iter().any(|r| r.name == e.request) {
-                bail!("endpoint {}: request `{}` is not defined", e.name, e.request);
+                bail!(
+                    "endpoint {}: request `{}` is not defined",
+                    e.name,
+                    e.request
+                );
             }
             if self.find_struct(&e.response).is_none() {
-                bail!("endpoint {}: response `{}` is not defined", e.name, e.response);
+                bail!(
+                    "endpoint {}: response `{}` is not defined",
+                    e.name,
+                    e.response
+                );
             }
         }
-        if let Some(b) = &self.vendor.error_body {
-            if self.find_struct(b).is_none() {
-                bail!("vendor.error_body `{b}` is not defined");
-            }
+        if let Some(b) = &self.vendor.error_body
+            && self.find_struct(b).is_none()
+        {
+            bail!("vendor.error_body `{b}` is not defined");
         }
         for s in &self.structs {
             let mut seen = BTreeSet::new();
             for f in &s.fields {
-                self.check_type(&f.ty).with_context(|| format!("{}.{}", s.name, f.wire))?;
+                self.check_type(&f.ty)
+                    .with_context(|| format!("{}.{}", s.name, f.wire))?;
                 for w in &f.wraps {
                     if self.find_struct(w).is_none() {
                         bail!("{}.{}: wraps unknown struct `{w}`", s.name, f.wire);
@@ -325,12 +335,21 @@ impl Spec {
         }
         for r in &self.requests {
             if !self.endpoints.iter().any(|e| e.name == r.endpoint) {
-                bail!("request {}: endpoint `{}` is not defined", r.name, r.endpoint);
+                bail!(
+                    "request {}: endpoint `{}` is not defined",
+                    r.name,
+                    r.endpoint
+                );
             }
             for p in &r.params {
-                self.check_type(&p.ty).with_context(|| format!("{}.{}", r.name, p.wire))?;
+                self.check_type(&p.ty)
+                    .with_context(|| format!("{}.{}", r.name, p.wire))?;
                 if p.ty.starts_with("struct:") || p.ty.starts_with("list:") {
-                    bail!("{}.{}: request params cannot be structs or lists", r.name, p.wire);
+                    bail!(
+                        "{}.{}: request params cannot be structs or lists",
+                        r.name,
+                        p.wire
+                    );
                 }
             }
         }
@@ -348,18 +367,25 @@ impl Spec {
                     bail!("enum {}: raw value {} listed twice", en.name, v.raw);
                 }
                 if v.variant == "Unknown" {
-                    bail!("enum {}: `Unknown` is reserved for undocumented values", en.name);
+                    bail!(
+                        "enum {}: `Unknown` is reserved for undocumented values",
+                        en.name
+                    );
                 }
-                if let Some(st) = &v.state {
-                    if !STATES.contains(&st.as_str()) {
-                        bail!("enum {}: state `{st}` is not one of {STATES:?}", en.name);
-                    }
+                if let Some(st) = &v.state
+                    && !STATES.contains(&st.as_str())
+                {
+                    bail!("enum {}: state `{st}` is not one of {STATES:?}", en.name);
                 }
             }
         }
         for e in &self.errors {
             if !KINDS.contains(&e.kind.as_str()) {
-                bail!("error {}: kind `{}` is not one of {KINDS:?}", e.code, e.kind);
+                bail!(
+                    "error {}: kind `{}` is not one of {KINDS:?}",
+                    e.code,
+                    e.kind
+                );
             }
         }
         Ok(())
@@ -370,7 +396,10 @@ impl Spec {
             return self.check_type(inner);
         }
         if let Some(n) = ty.strip_prefix("enum:") {
-            return self.find_enum(n).map(|_| ()).with_context(|| format!("unknown enum `{n}`"));
+            return self
+                .find_enum(n)
+                .map(|_| ())
+                .with_context(|| format!("unknown enum `{n}`"));
         }
         if let Some(n) = ty.strip_prefix("struct:") {
             return self

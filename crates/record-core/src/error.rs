@@ -36,7 +36,10 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// Whether this kind of failure is, in general, worth retrying.
     pub const fn is_retryable_by_default(self) -> bool {
-        matches!(self, Self::RateLimited | Self::Timeout | Self::Transport | Self::Server)
+        matches!(
+            self,
+            Self::RateLimited | Self::Timeout | Self::Transport | Self::Server
+        )
     }
 
     /// The snake_case name (`"rate_limited"`).
@@ -304,7 +307,9 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
         let mut d = f.debug_struct("Error");
-        d.field("kind", &i.kind).field("retryable", &i.retryable).field("message", &i.message);
+        d.field("kind", &i.kind)
+            .field("retryable", &i.retryable)
+            .field("message", &i.message);
         if let Some(v) = &i.vendor {
             d.field("vendor", v);
         }
@@ -386,7 +391,10 @@ impl fmt::Display for Error {
 
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.inner.source.as_deref().map(|s| s as &(dyn StdError + 'static))
+        self.inner
+            .source
+            .as_deref()
+            .map(|s| s as &(dyn StdError + 'static))
     }
 }
 
@@ -417,7 +425,11 @@ mod tests {
         assert!(Error::new(ErrorKind::RateLimited, "x").is_retryable());
         assert!(Error::new(ErrorKind::Server, "x").is_retryable());
         assert!(!Error::new(ErrorKind::Unauthenticated, "x").is_retryable());
-        assert!(!Error::new(ErrorKind::Server, "x").with_retryable(false).is_retryable());
+        assert!(
+            !Error::new(ErrorKind::Server, "x")
+                .with_retryable(false)
+                .is_retryable()
+        );
         for k in ["invalid_request", "rate_limited", "vendor"] {
             assert_eq!(ErrorKind::from_name(k).map(ErrorKind::as_str), Some(k));
         }

@@ -214,9 +214,15 @@ mod tests {
     #[test]
     fn accepts_numbers_and_numeric_strings() -> Result<(), serde_json::Error> {
         let p = probe(r#"{"n": 5, "b": true, "t": 1562724971626}"#)?;
-        assert_eq!((p.n, p.b, p.t), (5, Some(true), Some(UnixMillis(1_562_724_971_626))));
+        assert_eq!(
+            (p.n, p.b, p.t),
+            (5, Some(true), Some(UnixMillis(1_562_724_971_626)))
+        );
         let p = probe(r#"{"n": "5", "b": "false", "t": "1562724971626"}"#)?;
-        assert_eq!((p.n, p.b, p.t), (5, Some(false), Some(UnixMillis(1_562_724_971_626))));
+        assert_eq!(
+            (p.n, p.b, p.t),
+            (5, Some(false), Some(UnixMillis(1_562_724_971_626)))
+        );
         let p = probe(r#"{"n": 7, "b": null}"#)?;
         assert_eq!((p.b, p.t), (None, None));
         Ok(())

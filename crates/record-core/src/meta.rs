@@ -22,7 +22,12 @@ pub enum Vendor {
 
 impl Vendor {
     /// All vendors, in a fixed order.
-    pub const ALL: [Vendor; 4] = [Vendor::Zego, Vendor::QingCloud, Vendor::Volcengine, Vendor::Agora];
+    pub const ALL: [Vendor; 4] = [
+        Vendor::Zego,
+        Vendor::QingCloud,
+        Vendor::Volcengine,
+        Vendor::Agora,
+    ];
 
     /// The short identifier used in configuration, fixture folders and the CLI
     /// (`zego`, `qingcloud`, `volc`, `agora`).
@@ -47,7 +52,9 @@ impl Vendor {
 
     /// Parses [`Vendor::id`] (case-insensitive); `None` for anything else.
     pub fn from_id(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.id().eq_ignore_ascii_case(id))
+        Self::ALL
+            .into_iter()
+            .find(|v| v.id().eq_ignore_ascii_case(id))
     }
 }
 

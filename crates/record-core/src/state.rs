@@ -82,10 +82,17 @@ mod tests {
 
     #[test]
     fn terminal_states() {
-        let terminal: Vec<_> = RecordingState::ALL.into_iter().filter(|s| s.is_terminal()).collect();
+        let terminal: Vec<_> = RecordingState::ALL
+            .into_iter()
+            .filter(|s| s.is_terminal())
+            .collect();
         assert_eq!(
             terminal,
-            [RecordingState::Completed, RecordingState::Failed, RecordingState::Gone]
+            [
+                RecordingState::Completed,
+                RecordingState::Failed,
+                RecordingState::Gone
+            ]
         );
     }
 

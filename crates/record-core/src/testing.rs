@@ -21,7 +21,10 @@ impl Decoded {
     {
         let typed: T = serde_json::from_slice(body)?;
         let reserialized = serde_json::to_value(&typed)?;
-        Ok(Self { value: Box::new(typed), reserialized })
+        Ok(Self {
+            value: Box::new(typed),
+            reserialized,
+        })
     }
 }
 
@@ -111,7 +114,10 @@ pub fn check_fixture(
     let decoded = decode(dir, &body).unwrap_or_else(|e| panic!("{shown}: does not decode: {e}"));
     let expected_path = path
         .parent()
-        .map(|p| p.join("roundtrip").join(path.file_name().unwrap_or_default()))
+        .map(|p| {
+            p.join("roundtrip")
+                .join(path.file_name().unwrap_or_default())
+        })
         .filter(|p| p.exists());
     let expected_bytes = match &expected_path {
         Some(p) => std::fs::read(p).unwrap_or_else(|e| panic!("{}: cannot read: {e}", p.display())),
@@ -123,9 +129,10 @@ pub fn check_fixture(
     assert!(
         diff.is_empty(),
         "{shown}: round trip differs from {} at:\n  {}",
-        expected_path.as_ref().map_or_else(|| "the fixture".to_owned(), |p| p.display().to_string()),
+        expected_path
+            .as_ref()
+            .map_or_else(|| "the fixture".to_owned(), |p| p.display().to_string()),
         diff.join("\n  ")
     );
     decoded.value
 }
-

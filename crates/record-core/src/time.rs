@@ -6,17 +6,23 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A Unix timestamp in **milliseconds** (毫秒), as the vendor sent it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct UnixMillis(pub i64);
 
 /// A Unix timestamp in **seconds** (秒), as the vendor sent it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct UnixSeconds(pub i64);
 
 /// A duration in **milliseconds** (毫秒), as the vendor sent it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct DurationMillis(pub i64);
 
@@ -126,7 +132,10 @@ mod tests {
     fn millis_and_seconds_convert_without_mixing() {
         let ms = UnixMillis(1_601_221_452_099);
         assert_eq!(ms.to_seconds(), UnixSeconds(1_601_221_452));
-        assert_eq!(UnixSeconds(1_615_186_943).to_millis(), UnixMillis(1_615_186_943_000));
+        assert_eq!(
+            UnixSeconds(1_615_186_943).to_millis(),
+            UnixMillis(1_615_186_943_000)
+        );
         assert_eq!(UnixMillis(-1).to_seconds(), UnixSeconds(-1));
     }
 
@@ -136,7 +145,9 @@ mod tests {
         let st = ms.to_system_time();
         assert_eq!(st.map(UnixMillis::from_system_time), Some(ms));
         assert_eq!(
-            UnixMillis(-5).to_system_time().map(UnixMillis::from_system_time),
+            UnixMillis(-5)
+                .to_system_time()
+                .map(UnixMillis::from_system_time),
             Some(UnixMillis(-5))
         );
     }
@@ -145,7 +156,13 @@ mod tests {
     fn durations() {
         assert_eq!(UnixMillis(10).since(UnixMillis(4)), DurationMillis(6));
         assert_eq!(DurationMillis(-1).to_std(), None);
-        assert_eq!(DurationMillis::DAY.to_std(), Some(Duration::from_secs(86_400)));
-        assert_eq!(UnixMillis(i64::MAX).saturating_add(DurationMillis(1)), UnixMillis(i64::MAX));
+        assert_eq!(
+            DurationMillis::DAY.to_std(),
+            Some(Duration::from_secs(86_400))
+        );
+        assert_eq!(
+            UnixMillis(i64::MAX).saturating_add(DurationMillis(1)),
+            UnixMillis(i64::MAX)
+        );
     }
 }
