@@ -71,28 +71,6 @@ fn diff_at(path: &str, expected: &Value, actual: &Value, out: &mut Vec<String>) 
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn reports_missing_added_and_changed_paths() {
-        let a = json!({"a": 1, "b": {"c": [1, 2]}, "d": "x"});
-        let b = json!({"a": 1, "b": {"c": [1, 3]}, "e": null});
-        assert_eq!(
-            json_diff(&a, &b),
-            vec![
-                "$.b.c[1] (2 vs 3)".to_owned(),
-                "$.d (missing after round trip)".to_owned(),
-                "$.e (added by round trip)".to_owned(),
-            ]
-        );
-        assert!(json_diff(&a, &a).is_empty());
-        assert!(json_diff(&json!(1), &json!(1.0)).is_empty());
-    }
-}
-
 /// Decodes the fixture at `path` with `decode` (a vendor crate's `decode_fixture`) and checks
 /// that it round-trips: the typed value serialized back must equal the fixture, or, where a
 /// normalisation is deliberate, `roundtrip/<case>.json` next to it. Returns the typed value
@@ -135,4 +113,26 @@ pub fn check_fixture(
         diff.join("\n  ")
     );
     decoded.value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reports_missing_added_and_changed_paths() {
+        let a = json!({"a": 1, "b": {"c": [1, 2]}, "d": "x"});
+        let b = json!({"a": 1, "b": {"c": [1, 3]}, "e": null});
+        assert_eq!(
+            json_diff(&a, &b),
+            vec![
+                "$.b.c[1] (2 vs 3)".to_owned(),
+                "$.d (missing after round trip)".to_owned(),
+                "$.e (added by round trip)".to_owned(),
+            ]
+        );
+        assert!(json_diff(&a, &a).is_empty());
+        assert!(json_diff(&json!(1), &json!(1.0)).is_empty());
+    }
 }
