@@ -57,18 +57,23 @@ struct DocParts<'a> {
     extra: Vec<String>,
 }
 
+/// Escapes spec text for rustdoc: `[x]` in vendor prose is not an intra-doc link.
+fn esc(s: &str) -> String {
+    s.replace('[', "\\[").replace(']', "\\]")
+}
+
 fn write_doc(out: &mut String, indent: &str, p: &DocParts<'_>) {
-    let mut text = p.doc.trim().to_owned();
+    let mut text = esc(p.doc.trim());
     let mut tail: Vec<String> = Vec::new();
     if let Some(u) = p.unit {
         tail.push(format!("Unit: {u}."));
     }
     if let Some(z) = p.zh {
-        tail.push(format!("Vendor term: 「{}」", z.trim()));
+        tail.push(format!("Vendor term: 「{}」", esc(z.trim())));
     }
     tail.extend(p.extra.iter().cloned());
     if let Some(n) = p.note {
-        tail.push(format!("Note: {}", n.trim()));
+        tail.push(format!("Note: {}", esc(n.trim())));
     }
     if let Some(s) = p.source {
         tail.push(format!("Source: {}.", s.trim().trim_end_matches('.')));

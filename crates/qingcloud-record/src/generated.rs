@@ -42,7 +42,7 @@ pub mod endpoints {
     };
 }
 
-/// State of a recording task (`recinfos[].status`).
+/// State of a recording task (`recinfos\[\].status`).
 ///
 /// Vendor term: 「录制状态说明」
 ///
@@ -454,7 +454,7 @@ pub struct ListRecordingsResponse {
     ///
     /// Optional: `None` when the vendor omits it.
     ///
-    /// Note: The table names the rows `recinfo.*`; the JSON key in the example is `recinfos` (an array), which is what we use (facts Q2). Optional: absent in an error body; a JSON null (a Go nil slice, [I]) also decodes as None and is not written back.
+    /// Note: The table names the rows `recinfo.*`; the JSON key in the example is `recinfos` (an array), which is what we use (facts Q2). Optional: absent in an error body; a JSON null (a Go nil slice; inferred) also decodes as None and is not written back.
     ///
     /// Source: vendor-docs/001 §返回值; facts Q2.
     #[serde(rename = "recinfos", default, skip_serializing_if = "Option::is_none")]
@@ -589,7 +589,7 @@ pub struct RecordingInfo {
     ///
     /// Optional: `None` when the vendor omits it.
     ///
-    /// Note: The doc gives no unit; bytes is inferred [I]. Table: String; example: JSON number 0. Accepts both, written back as a number (facts Q1).
+    /// Note: The doc gives no unit; bytes is inferred. Table: String; example: JSON number 0. Accepts both, written back as a number (facts Q1).
     ///
     /// Source: vendor-docs/001 §返回值; facts Q1.
     #[serde(
@@ -609,7 +609,7 @@ pub struct RecordingInfo {
     ///
     /// Optional: `None` when the vendor omits it.
     ///
-    /// Note: Kept as the raw integer so that it round-trips exactly; 0/1 meaning inferred from the start API's is_mixing_enabled (0 single-stream, 1 mixed) [I]. Table: String; example: JSON number 1. Accepts both, written back as a number (facts Q1).
+    /// Note: Kept as the raw integer so that it round-trips exactly; 0/1 meaning inferred from the start API's is_mixing_enabled (0 single-stream, 1 mixed). Table: String; example: JSON number 1. Accepts both, written back as a number (facts Q1).
     ///
     /// Source: vendor-docs/001 §返回值; facts Q1.
     #[serde(
@@ -705,7 +705,7 @@ pub struct RecordingInfo {
     ///
     /// Optional: `None` when the vendor omits it.
     ///
-    /// Note: Only in the example, not in the table. Kept as the raw string: the time zone is undocumented ([I] probably +08:00).
+    /// Note: Only in the example, not in the table. Kept as the raw string: the time zone is undocumented (inferred: probably +08:00).
     ///
     /// Source: vendor-docs/001 §返回值 (example only); facts §2.3.
     #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
@@ -716,7 +716,7 @@ pub struct RecordingInfo {
     ///
     /// Optional: `None` when the vendor omits it.
     ///
-    /// Note: Only in the example, not in the table. Kept as the raw string: the time zone is undocumented ([I] probably +08:00).
+    /// Note: Only in the example, not in the table. Kept as the raw string: the time zone is undocumented (inferred: probably +08:00).
     ///
     /// Source: vendor-docs/001 §返回值 (example only); facts §2.3.
     #[serde(rename = "updated", default, skip_serializing_if = "Option::is_none")]
@@ -933,38 +933,38 @@ impl ListRecordingsRequestBuilder {
             }
         }
         let from_hour = self.from_hour;
-        if let Some(v) = &from_hour {
-            if !(0i128..=24i128).contains(&i128::from(*v)) {
-                return Err(record_core::Error::invalid_parameter(
-                    "from_hour",
-                    format!("must be between 0 and 24, got {}", v),
-                )
-                .with_vendor(VENDOR)
-                .with_action(ACTION));
-            }
+        if let Some(v) = &from_hour
+            && !(0i128..=24i128).contains(&i128::from(*v))
+        {
+            return Err(record_core::Error::invalid_parameter(
+                "from_hour",
+                format!("must be between 0 and 24, got {v}"),
+            )
+            .with_vendor(VENDOR)
+            .with_action(ACTION));
         }
         let to_hour = self.to_hour;
-        if let Some(v) = &to_hour {
-            if !(0i128..=24i128).contains(&i128::from(*v)) {
-                return Err(record_core::Error::invalid_parameter(
-                    "to_hour",
-                    format!("must be between 0 and 24, got {}", v),
-                )
-                .with_vendor(VENDOR)
-                .with_action(ACTION));
-            }
+        if let Some(v) = &to_hour
+            && !(0i128..=24i128).contains(&i128::from(*v))
+        {
+            return Err(record_core::Error::invalid_parameter(
+                "to_hour",
+                format!("must be between 0 and 24, got {v}"),
+            )
+            .with_vendor(VENDOR)
+            .with_action(ACTION));
         }
         let offset = self.offset;
         let limit = self.limit;
-        if let Some(v) = &limit {
-            if !(1i128..=100i128).contains(&i128::from(*v)) {
-                return Err(record_core::Error::invalid_parameter(
-                    "limit",
-                    format!("must be between 1 and 100, got {}", v),
-                )
-                .with_vendor(VENDOR)
-                .with_action(ACTION));
-            }
+        if let Some(v) = &limit
+            && !(1i128..=100i128).contains(&i128::from(*v))
+        {
+            return Err(record_core::Error::invalid_parameter(
+                "limit",
+                format!("must be between 1 and 100, got {v}"),
+            )
+            .with_vendor(VENDOR)
+            .with_action(ACTION));
         }
         let request = ListRecordingsRequest {
             app_id,
