@@ -794,29 +794,46 @@ fn gen_request(out: &mut String, ty: &Ty<'_>, spec: &Spec, r: &RequestSpec) -> R
     if !query.is_empty() {
         let _ = writeln!(
             out,
-            "    /// The query parameters that are set, as `(name, value)` pairs in spec order\n    /// (endpoint constants such as `Action` and `Version` are not included).\n    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {{\n        let mut pairs = Vec::with_capacity({});",
-            query.len()
+            "    /// The query parameters that are set, as `(name, value)` pairs in spec order\n    /// (endpoint constants such as `Action` and `Version` are not included).\n    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {{"
         );
-        for p in &query {
-            let fname = field_name(&p.wire, p.rust.as_deref());
-            let scalar = ty.scalar(&p.ty);
-            if p.required {
-                let _ = writeln!(
-                    out,
-                    "        pairs.push(({}, {}));",
-                    lit(&p.wire),
-                    to_text(scalar, &p.ty, &format!("self.{fname}"))
-                );
-            } else {
-                let _ = writeln!(
-                    out,
-                    "        if let Some(v) = &self.{fname} {{ pairs.push(({}, {})); }}",
-                    lit(&p.wire),
-                    to_text(scalar, &p.ty, "v")
-                );
+        let pair = |p: &Param, v: &str| {
+            format!(
+                "({}, {})",
+                lit(&p.wire),
+                to_text(ty.scalar(&p.ty), &p.ty, v)
+            )
+        };
+        let field = |p: &Param| field_name(&p.wire, p.rust.as_deref());
+        if query.iter().all(|p| p.required) {
+            let items: Vec<String> = query
+                .iter()
+                .map(|p| pair(p, &format!("self.{}", field(p))))
+                .collect();
+            let _ = writeln!(out, "        vec![{}]\n    }}\n", items.join(", "));
+        } else {
+            let _ = writeln!(
+                out,
+                "        let mut pairs = Vec::with_capacity({});",
+                query.len()
+            );
+            for p in &query {
+                let f = field(p);
+                if p.required {
+                    let _ = writeln!(
+                        out,
+                        "        pairs.push({});",
+                        pair(p, &format!("self.{f}"))
+                    );
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "        if let Some(v) = &self.{f} {{ pairs.push({}); }}",
+                        pair(p, "v")
+                    );
+                }
             }
+            let _ = writeln!(out, "        pairs\n    }}\n");
         }
-        let _ = writeln!(out, "        pairs\n    }}\n");
     }
     // path()
     let mut fmt_str = String::new();

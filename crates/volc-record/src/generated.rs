@@ -341,7 +341,7 @@ impl From<&str> for StopReason {
     }
 }
 
-/// Kind of a recorded stream (`StreamList[].StreamType`); the default is 0.
+/// Kind of a recorded stream (`StreamList\[\].StreamType`); the default is 0.
 ///
 /// Vendor term: 「流的类型」
 ///
@@ -929,11 +929,11 @@ impl GetRecordTaskRequest {
     /// The query parameters that are set, as `(name, value)` pairs in spec order
     /// (endpoint constants such as `Action` and `Version` are not included).
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::with_capacity(3);
-        pairs.push(("AppId", self.app_id.clone()));
-        pairs.push(("RoomId", self.room_id.clone()));
-        pairs.push(("TaskId", self.task_id.clone()));
-        pairs
+        vec![
+            ("AppId", self.app_id.clone()),
+            ("RoomId", self.room_id.clone()),
+            ("TaskId", self.task_id.clone()),
+        ]
     }
 
     /// The request path.
