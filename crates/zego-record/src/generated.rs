@@ -71,7 +71,7 @@ pub mod endpoints {
         rate_limit_per_sec: Some(10),
         query_window: Some("3 days (tasks whose recording started within 3 days before the call)"),
     };
-    /// List the recording (Status 2) or ended (Status 3) tasks of the AppId whose recording started in [StartTime, EndTime], one page at a time.
+    /// List the recording (Status 2) or ended (Status 3) tasks of the AppId whose recording started in \[StartTime, EndTime\], one page at a time.
     ///
     /// Vendor term: 「查询录制任务列表」
     ///
@@ -741,37 +741,25 @@ impl From<i64> for MediaTrackType {
 pub enum OutputFileFormat {
     /// MP4 file
     ///
-    /// Vendor term: 「mp4」
-    ///
     /// Raw value: `mp4`.
     Mp4,
     /// FLV file
-    ///
-    /// Vendor term: 「flv」
     ///
     /// Raw value: `flv`.
     Flv,
     /// HLS playlist and segments
     ///
-    /// Vendor term: 「hls」
-    ///
     /// Raw value: `hls`.
     Hls,
     /// JPEG snapshots
-    ///
-    /// Vendor term: 「jpg」
     ///
     /// Raw value: `jpg`.
     Jpg,
     /// AAC audio file (the audio part of an mp4/flv recording with StreamType 4)
     ///
-    /// Vendor term: 「aac」
-    ///
     /// Raw value: `aac`.
     Aac,
     /// MP3 audio file
-    ///
-    /// Vendor term: 「mp3」
     ///
     /// Raw value: `mp3`.
     ///
@@ -832,12 +820,12 @@ impl OutputFileFormat {
     /// The vendor's own (Chinese) description, when the docs give one.
     pub const fn meaning_zh(&self) -> Option<&'static str> {
         match self {
-            Self::Mp4 => Some("mp4"),
-            Self::Flv => Some("flv"),
-            Self::Hls => Some("hls"),
-            Self::Jpg => Some("jpg"),
-            Self::Aac => Some("aac"),
-            Self::Mp3 => Some("mp3"),
+            Self::Mp4 => None,
+            Self::Flv => None,
+            Self::Hls => None,
+            Self::Jpg => None,
+            Self::Aac => None,
+            Self::Mp3 => None,
             Self::Unknown(_) => None,
         }
     }
@@ -1690,26 +1678,26 @@ impl DescribeTasksRequestBuilder {
         }
         let room_id = self.room_id;
         let page_offset = self.page_offset;
-        if let Some(v) = &page_offset {
-            if i128::from(*v) < 1i128 {
-                return Err(record_core::Error::invalid_parameter(
-                    "PageOffset",
-                    format!("must be at least 1, got {}", v),
-                )
-                .with_vendor(VENDOR)
-                .with_action(ACTION));
-            }
+        if let Some(v) = &page_offset
+            && i128::from(*v) < 1i128
+        {
+            return Err(record_core::Error::invalid_parameter(
+                "PageOffset",
+                format!("must be at least 1, got {v}"),
+            )
+            .with_vendor(VENDOR)
+            .with_action(ACTION));
         }
         let page_size = self.page_size;
-        if let Some(v) = &page_size {
-            if !(1i128..=50i128).contains(&i128::from(*v)) {
-                return Err(record_core::Error::invalid_parameter(
-                    "PageSize",
-                    format!("must be between 1 and 50, got {}", v),
-                )
-                .with_vendor(VENDOR)
-                .with_action(ACTION));
-            }
+        if let Some(v) = &page_size
+            && !(1i128..=50i128).contains(&i128::from(*v))
+        {
+            return Err(record_core::Error::invalid_parameter(
+                "PageSize",
+                format!("must be between 1 and 50, got {v}"),
+            )
+            .with_vendor(VENDOR)
+            .with_action(ACTION));
         }
         let Some(start_time) = self.start_time else {
             return Err(
