@@ -759,8 +759,8 @@ fn gen_request(out: &mut String, ty: &Ty<'_>, spec: &Spec, r: &RequestSpec) -> R
                 ),
                 zh: p.zh.as_deref(),
                 unit: p.unit.as_deref(),
-                source: None,
-                note: None,
+                source: p.source.as_deref(),
+                note: p.note.as_deref(),
                 extra: p
                     .default
                     .iter()
@@ -861,10 +861,13 @@ fn gen_request(out: &mut String, ty: &Ty<'_>, spec: &Spec, r: &RequestSpec) -> R
         }
         let fname = field_name(&p.wire, p.rust.as_deref());
         fmt_str.push_str("{}");
-        args.push(format!(
-            "record_core::encode_path_segment(&{})",
-            to_text(ty.scalar(&p.ty), &p.ty, &format!("self.{fname}"))
-        ));
+        let v = format!("self.{fname}");
+        let arg = match ty.scalar(&p.ty) {
+            Scalar::Text => format!("&{v}"),
+            Scalar::TextEnum => format!("{v}.raw()"),
+            scalar => format!("&{}", to_text(scalar, &p.ty, &v)),
+        };
+        args.push(format!("record_core::encode_path_segment({arg})"));
         rest = &rest[end + 1..];
     }
     fmt_str.push_str(rest);

@@ -490,7 +490,7 @@ impl From<i64> for ServerStatus {
 ///
 /// Values the docs do not define are kept in `Unknown`, and serialize back unchanged.
 ///
-/// Note: `string`: mix mode with `avFileType = ["hls"]`. `json`: mix mode with `["hls","mp4"]` and
+/// Note: `string`: mix mode with `avFileType = \["hls"\]`. `json`: mix mode with `\["hls","mp4"\]` and
 /// individual (non-screenshot) mode. Absent for individual screenshot jobs and web mode.
 ///
 /// Source: facts §4.3; facts §4.5 A4 (legacy doc).
@@ -581,7 +581,7 @@ impl From<&str> for FileListMode {
     }
 }
 
-/// Type of a recorded file (`fileList[].trackType`).
+/// Type of a recorded file (`fileList\[\].trackType`).
 ///
 /// Vendor term: 「录制文件的类型」
 ///
@@ -686,7 +686,7 @@ impl From<&str> for TrackType {
     }
 }
 
-/// Name of a web-mode extension service (`extensionServiceState[].serviceName`).
+/// Name of a web-mode extension service (`extensionServiceState\[\].serviceName`).
 ///
 /// Vendor term: 「扩展服务的名称」
 ///
@@ -894,7 +894,7 @@ impl From<&str> for WebRecorderState {
     }
 }
 
-/// State of pushing the web page recording to one CDN address (`payload.outputs[].status`).
+/// State of pushing the web page recording to one CDN address (`payload.outputs\[\].status`).
 ///
 /// Values the docs do not define are kept in `Unknown`, and serialize back unchanged.
 ///
@@ -1281,7 +1281,7 @@ pub struct FileListEntry {
     pub slice_start_time: Option<record_core::UnixMillis>,
 }
 
-/// State of one web-mode extension service (`extensionServiceState[]`).
+/// State of one web-mode extension service (`extensionServiceState\[\]`).
 ///
 /// Vendor term: 「扩展服务状态信息」
 ///
@@ -1377,7 +1377,7 @@ pub struct ExtensionPayload {
     pub outputs: Option<Vec<RtmpOutput>>,
 }
 
-/// One file recorded by the web recorder (`payload.fileList[]`).
+/// One file recorded by the web recorder (`payload.fileList\[\]`).
 ///
 /// Vendor term: 「录制文件列表」
 ///
@@ -1419,7 +1419,7 @@ pub struct WebRecordingFile {
     pub slice_start_time: Option<record_core::UnixMillis>,
 }
 
-/// One CDN push target of a web page recording (`payload.outputs[]`).
+/// One CDN push target of a web page recording (`payload.outputs\[\]`).
 ///
 /// Source: facts §4.3.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1642,6 +1642,8 @@ impl QueryRequest {
     /// enabled.
     ///
     /// Vendor term: 「你的项目使用的 App ID。对于页面录制模式，只需输入开通了云端录制服务的 App ID；对于单流和合流录制模式，必须使用和待录制的频道相同的 App ID，且该 App ID 需要开通云端录制服务。」
+    ///
+    /// Source: vendor-docs/004 §路径参数.
     pub fn appid(&self) -> &str {
         &self.appid
     }
@@ -1649,6 +1651,8 @@ impl QueryRequest {
     /// `resourceid` (path parameter): The resource ID returned by `acquire`.
     ///
     /// Vendor term: 「通过 acquire 请求获取到的 Resource ID。」
+    ///
+    /// Source: vendor-docs/004 §路径参数.
     pub fn resourceid(&self) -> &str {
         &self.resourceid
     }
@@ -1656,6 +1660,8 @@ impl QueryRequest {
     /// `sid` (path parameter): The recording ID returned by `start`.
     ///
     /// Vendor term: 「通过 start 获取的录制 ID。」
+    ///
+    /// Source: vendor-docs/004 §路径参数.
     pub fn sid(&self) -> &str {
         &self.sid
     }
@@ -1663,6 +1669,11 @@ impl QueryRequest {
     /// `mode` (path parameter): The recording mode the session was started with: `individual`, `mix` or `web`.
     ///
     /// Vendor term: 「录制模式」
+    ///
+    /// Note: Only the three documented modes are accepted by the builder; `RecordingMode` itself stays open
+    /// (undocumented values such as the newer `raw` decode as `Unknown`).
+    ///
+    /// Source: vendor-docs/004 §路径参数.
     pub fn mode(&self) -> &RecordingMode {
         &self.mode
     }
@@ -1671,10 +1682,10 @@ impl QueryRequest {
     pub fn path(&self) -> String {
         format!(
             "/v1/apps/{}/cloud_recording/resourceid/{}/sid/{}/mode/{}/query",
-            record_core::encode_path_segment(&self.appid.clone()),
-            record_core::encode_path_segment(&self.resourceid.clone()),
-            record_core::encode_path_segment(&self.sid.clone()),
-            record_core::encode_path_segment(&self.mode.raw().to_owned())
+            record_core::encode_path_segment(&self.appid),
+            record_core::encode_path_segment(&self.resourceid),
+            record_core::encode_path_segment(&self.sid),
+            record_core::encode_path_segment(self.mode.raw())
         )
     }
 }

@@ -1,1 +1,89 @@
-//! placeholder
+//! Typed models for the Agora / Shengwang (声网) cloud-recording `query` API.
+//!
+//! `GET /v1/apps/{appid}/cloud_recording/resourceid/{resourceid}/sid/{sid}/mode/{mode}/query`
+//! (查询云端录制状态) reads the state of a running cloud-recording session: the service
+//! [`ServerStatus`], the recorded files ([`FileList`]: a string or an array, depending on the
+//! mode and file types) or, for web page recording, the extension services
+//! ([`ExtensionServiceState`]). It answers only while the session is active; afterwards the
+//! answer is HTTP 404. Authentication is HTTP Basic (Customer ID / Customer Secret). The
+//! documented rate limit is 10 requests per second ([`endpoints::QUERY`]).
+//!
+//! Everything here is generated from `api-spec.toml` (see `xtask/SPEC_FORMAT.md`) except:
+//!
+//! * [`FileList`], the string-or-array `serverResponse.fileList`;
+//! * [`ServerResponse::recording_state`] / [`QueryResponse::recording_state`], the vendor-neutral
+//!   [`record_core::RecordingState`] (status 5 with a paused web recorder is `Paused`);
+//! * [`ErrorBody::error_code_info`] and [`ErrorBody::to_error`], which turn an error answer
+//!   into a [`record_core::Error`];
+//! * [`validation`], the hand-written request checks (none are needed for `query`).
+//!
+//! Decoding is lenient where the vendor is inconsistent: legacy spellings (`filelistMode`,
+//! `filename`) are accepted, numbers and booleans sent as strings (`"5"`, `"true"`) are read,
+//! and undocumented enumeration values are kept as `Unknown(raw)`.
+//!
+//! # Example
+//!
+//! Decode the vendor page's response example (its string values are descriptions, so the
+//! service name and state are undocumented values) and build a request:
+//!
+//! ```
+//! use agora_record::{QueryRequest, QueryResponse, RecordingMode, ServerStatus, ServiceName};
+//! use record_core::RecordingState;
+//!
+//! let body = r#"
+//! {
+//!   "resourceId": "云端录制使用的 Resource ID。",
+//!   "sid": "录制 ID。",
+//!   "serverResponse": {
+//!     "status": 0,
+//!     "extensionServiceState": [
+//!       {
+//!         "payload": {
+//!           "fileList": [
+//!             {
+//!               "filename": "录制产生的 M3U8 文件和 MP4 文件的文件名。",
+//!               "sliceStartTime": 0
+//!             }
+//!           ],
+//!           "onhold": true,
+//!           "state": "将订阅内容上传至扩展服务的状态：\n- `\"init\"`：服务正在初始化。\n- `\"inProgress\"`：服务启动完成，正在进行中。\n- `\"exit\"`：服务退出。"
+//!         },
+//!         "serviceName": "扩展服务的名称：\n- `web_recorder_service`：代表扩展服务为**页面录制**。\n- `rtmp_publish_service`：代表扩展服务为**转推页面录制到 CDN**。"
+//!       }
+//!     ]
+//!   }
+//! }
+//! "#;
+//! let resp: QueryResponse = serde_json::from_str(body)?;
+//! let server = &resp.server_response;
+//! assert_eq!(server.status, Some(ServerStatus::NotStarted));
+//! assert_eq!(resp.recording_state(), RecordingState::Starting);
+//! let first = server.extension_service_state.as_deref().and_then(<[_]>::first);
+//! let name = first.and_then(|s| s.service_name.as_ref());
+//! assert!(name.is_some_and(ServiceName::is_unknown));
+//!
+//! let request = QueryRequest::builder()
+//!     .appid("970CA35de60c44645bbae8a215061b33")
+//!     .resourceid("JyvK8nXHuV1BE64GDkAaBGEscvtHW7v8BrQoRPCHxmeVxwY22-x-kv4GdPcjZeMzoCBUCOr9q")
+//!     .sid("38f8e3cfdc474cd56fc1ceba380d7e1a")
+//!     .mode(RecordingMode::Web)
+//!     .build()?;
+//! assert_eq!(
+//!     request.path(),
+//!     "/v1/apps/970CA35de60c44645bbae8a215061b33/cloud_recording/resourceid/\
+//!      JyvK8nXHuV1BE64GDkAaBGEscvtHW7v8BrQoRPCHxmeVxwY22-x-kv4GdPcjZeMzoCBUCOr9q\
+//!      /sid/38f8e3cfdc474cd56fc1ceba380d7e1a/mode/web/query"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#[rustfmt::skip]
+mod generated;
+pub use generated::*;
+
+mod error_body;
+mod file_list;
+mod state;
+pub mod validation;
+
+pub use file_list::FileList;

@@ -754,6 +754,8 @@ impl ListRecordingsRequest {
     /// `app_id` (query parameter): Application id.
     ///
     /// Vendor term: 「应用 ID」
+    ///
+    /// Source: vendor-docs/001 §请求参数.
     pub fn app_id(&self) -> &str {
         &self.app_id
     }
@@ -761,6 +763,8 @@ impl ListRecordingsRequest {
     /// `channel` (query parameter): Channel name.
     ///
     /// Vendor term: 「频道名称」
+    ///
+    /// Source: vendor-docs/001 §请求参数.
     pub fn channel(&self) -> &str {
         &self.channel
     }
@@ -772,6 +776,10 @@ impl ListRecordingsRequest {
     /// Vendor term: 「当天且在当前时间之前多少小时。限制：不能小于 0 且不能小于结束时间。」
     ///
     /// Vendor default when not sent: `3`.
+    ///
+    /// Note: Documented default 3 is smaller than to_hour's default 5, which breaks the documented rule from_hour >= to_hour (facts Q4); see the request note. max = 24 is derived from "最大查询时间为 24 小时" and 当天 (same day): nothing earlier than 24 hours before now can be asked for.
+    ///
+    /// Source: vendor-docs/001 §请求参数.
     pub fn from_hour(&self) -> Option<u32> {
         self.from_hour
     }
@@ -783,6 +791,10 @@ impl ListRecordingsRequest {
     /// Vendor term: 「当天且在当前时间之前多少小时。限制：不能小于0且不能大于起始时间。」
     ///
     /// Vendor default when not sent: `5`.
+    ///
+    /// Note: max = 24 follows from to_hour <= from_hour <= 24. Default 5 contradicts from_hour's default 3 (facts Q4).
+    ///
+    /// Source: vendor-docs/001 §请求参数.
     pub fn to_hour(&self) -> Option<u32> {
         self.to_hour
     }
@@ -792,6 +804,8 @@ impl ListRecordingsRequest {
     /// Vendor term: 「分页查询」
     ///
     /// Vendor default when not sent: `0`.
+    ///
+    /// Source: vendor-docs/001 §请求参数.
     pub fn offset(&self) -> Option<u32> {
         self.offset
     }
@@ -801,6 +815,10 @@ impl ListRecordingsRequest {
     /// Vendor term: 「分页查询总条数，最大不能超过 100。」
     ///
     /// Vendor default when not sent: `20`.
+    ///
+    /// Note: max = 100 is documented; min = 1 is ours (a page of 0 records is meaningless; the doc gives no lower bound).
+    ///
+    /// Source: vendor-docs/001 §请求参数.
     pub fn limit(&self) -> Option<u32> {
         self.limit
     }

@@ -16,7 +16,12 @@ fn enabled_vendors_follow_features() {
     assert_eq!(ENABLED_VENDORS, expected.as_slice());
 }
 
-#[cfg(all(feature = "zego", feature = "qingcloud", feature = "volc", feature = "agora"))]
+#[cfg(all(
+    feature = "zego",
+    feature = "qingcloud",
+    feature = "volc",
+    feature = "agora"
+))]
 #[test]
 fn every_vendor_module_is_reachable_and_names_its_vendor() {
     assert_eq!(record_facade::zego::VENDOR, Vendor::Zego);

@@ -908,6 +908,8 @@ impl GetRecordTaskRequest {
     /// `AppId` (query parameter): Unique id of your RTC application.
     ///
     /// Vendor term: 「你的音视频应用的唯一标志」
+    ///
+    /// Source: vendor-docs/003 §请求参数.
     pub fn app_id(&self) -> &str {
         &self.app_id
     }
@@ -915,6 +917,8 @@ impl GetRecordTaskRequest {
     /// `RoomId` (query parameter): Id of the room; the unique id of a room.
     ///
     /// Vendor term: 「房间的 ID，是房间的唯一标志」
+    ///
+    /// Source: vendor-docs/003 §请求参数.
     pub fn room_id(&self) -> &str {
         &self.room_id
     }
@@ -922,6 +926,8 @@ impl GetRecordTaskRequest {
     /// `TaskId` (query parameter): Id of the cloud-recording task to query.
     ///
     /// Vendor term: 「要查询的云端录制任务 ID。」
+    ///
+    /// Source: vendor-docs/003 §请求参数.
     pub fn task_id(&self) -> &str {
         &self.task_id
     }

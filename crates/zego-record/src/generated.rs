@@ -1437,6 +1437,8 @@ impl DescribeRecordStatusRequest {
     /// `TaskId` (JSON body parameter): Recording task id, a string of exactly 16 bytes.
     ///
     /// Vendor term: 「录制任务 ID，长度固定为 16 个字节的字符串。」
+    ///
+    /// Source: vendor-docs/000 §请求参数; facts Z3.
     pub fn task_id(&self) -> &str {
         &self.task_id
     }
@@ -1539,6 +1541,8 @@ impl DescribeTasksRequest {
     /// `Status` (JSON body parameter): Which tasks to list: 2 = tasks being recorded, 3 = ended tasks.
     ///
     /// Vendor term: 「2：表示正在录制的任务。3：表示已结束录制的任务。」
+    ///
+    /// Source: vendor-docs/002 §请求参数.
     pub fn status(&self) -> TaskStatus {
         self.status
     }
@@ -1546,6 +1550,8 @@ impl DescribeTasksRequest {
     /// `RoomId` (JSON body parameter): Only list the tasks of this room; absent = all rooms of the AppId.
     ///
     /// Vendor term: 「用于指定要查询录制任务的房间号。不填写时查询 AppId 下所有房间的录制任务。」
+    ///
+    /// Source: vendor-docs/002 §请求参数.
     pub fn room_id(&self) -> Option<&str> {
         self.room_id.as_deref()
     }
@@ -1555,6 +1561,10 @@ impl DescribeTasksRequest {
     /// Vendor term: 「分页查询时的页码，从 1 开始。不填写或者填写为 0 时，默认为 1。」
     ///
     /// Vendor default when not sent: `1`.
+    ///
+    /// Note: ZEGO treats 0 like absent (page 1); we reject 0 so that page numbers are unambiguous: leave it unset for the first page.
+    ///
+    /// Source: vendor-docs/002 §请求参数.
     pub fn page_offset(&self) -> Option<u32> {
         self.page_offset
     }
@@ -1564,6 +1574,8 @@ impl DescribeTasksRequest {
     /// Vendor term: 「分页查询时每页的记录条数，该值需小于等于 50，并且大于 0。不填写时默认为 50。」
     ///
     /// Vendor default when not sent: `50`.
+    ///
+    /// Source: vendor-docs/002 §请求参数.
     pub fn page_size(&self) -> Option<u32> {
         self.page_size
     }
@@ -1573,6 +1585,10 @@ impl DescribeTasksRequest {
     /// Unit: ms.
     ///
     /// Vendor term: 「查询的开始时间，为Unix 时间戳，单位：ms。开始时间不能早于当前时间的 3 天之前。」
+    ///
+    /// Note: Checked by crate::validation::describe_tasks_request against the clock.
+    ///
+    /// Source: vendor-docs/002 §请求参数.
     pub fn start_time(&self) -> record_core::UnixMillis {
         self.start_time
     }
@@ -1582,6 +1598,10 @@ impl DescribeTasksRequest {
     /// Unit: ms.
     ///
     /// Vendor term: 「查询的结束时间，为Unix 时间戳，单位：ms。EndTime 必须大于 StartTime，且查询时间跨度不超过 3 天。接口仅返回录制开始时间在查询时间范围内的记录。」
+    ///
+    /// Note: Checked by crate::validation::describe_tasks_request.
+    ///
+    /// Source: vendor-docs/002 §请求参数.
     pub fn end_time(&self) -> record_core::UnixMillis {
         self.end_time
     }
