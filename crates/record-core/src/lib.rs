@@ -10,12 +10,16 @@
 //!   [`RawCode`] (a vendor's raw status or error code);
 //! * metadata types the generated code fills in: [`EndpointInfo`], [`ErrorCodeInfo`];
 //! * [`flex`]: lenient deserializers for vendors that send numbers as strings;
+//! * [`RetryPolicy`] and [`RateLimiter`]: retry with full-jitter backoff and client-side rate
+//!   limiting, shared by the vendor clients;
 //! * [`testing`]: helpers for fixture round-trip tests.
 
 mod clock;
 mod error;
 pub mod flex;
 mod meta;
+mod rate_limit;
+mod retry;
 mod state;
 pub mod testing;
 mod time;
@@ -23,6 +27,8 @@ mod time;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{DecodeDetails, Error, ErrorKind};
 pub use meta::{EndpointInfo, ErrorCodeInfo, RawCode, Vendor};
+pub use rate_limit::RateLimiter;
+pub use retry::{RetryPolicy, parse_retry_after};
 pub use state::RecordingState;
 pub use time::{DurationMillis, UnixMillis, UnixSeconds};
 
