@@ -23,6 +23,7 @@ mod retry;
 mod state;
 pub mod testing;
 mod time;
+pub mod transport;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{DecodeDetails, Error, ErrorKind};

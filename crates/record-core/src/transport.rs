@@ -1,0 +1,268 @@
+//! The HTTP machinery every vendor client shares: one pooled `reqwest::Client` (rustls),
+//! timeouts, the rate limiter, retries with fresh signatures, and capped body reads.
+//!
+//! A vendor client gives [`Transport::execute`] two closures: one that builds and signs the
+//! request for attempt `n` (so every attempt gets a new nonce and timestamp), and one that
+//! turns the raw answer into its typed response or a classified [`Error`].
+
+use crate::{Error, ErrorKind, RateLimiter, RetryPolicy, Vendor, parse_retry_after};
+use std::time::{Duration, SystemTime};
+use tracing::Instrument as _;
+
+/// Timeouts of a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Time to establish a connection.
+    pub connect: Duration,
+    /// Time for one attempt, from sending to the last byte of the body.
+    pub per_attempt: Duration,
+    /// Time for the whole call, retries and rate-limit waits included.
+    pub total: Duration,
+}
+
+impl Default for Timeouts {
+    /// 5 s to connect, 10 s per attempt, 30 s in all.
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(5),
+            per_attempt: Duration::from_secs(10),
+            total: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Settings of a [`Transport`].
+#[derive(Debug, Clone)]
+pub struct TransportConfig {
+    /// Timeouts.
+    pub timeouts: Timeouts,
+    /// Retry policy.
+    pub retry: RetryPolicy,
+    /// Client-side rate limit in requests per second (`None`: no limit).
+    pub rate_limit_per_sec: Option<u32>,
+    /// Larger response bodies are refused with an [`ErrorKind::Decode`] error.
+    pub max_response_bytes: usize,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl TransportConfig {
+    /// Default response size cap: 4 MiB.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
+    /// Defaults, with the vendor's documented rate limit.
+    pub fn new(rate_limit_per_sec: Option<u32>) -> Self {
+        Self {
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+            rate_limit_per_sec,
+            max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
+            user_agent: concat!("rtc-record/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+/// A response as received: status, headers and the (capped) body.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// What a call is, for errors and tracing.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    /// The vendor.
+    pub vendor: Vendor,
+    /// The vendor's action name.
+    pub action: &'static str,
+}
+
+/// The shared HTTP machinery of one client. Cloning shares the connection pool and the
+/// rate limiter.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    http: reqwest::Client,
+    config: TransportConfig,
+    limiter: Option<RateLimiter>,
+}
+
+impl Transport {
+    /// Builds the transport (one `reqwest::Client` with rustls, reused for every call).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Transport`] when the TLS backend cannot be initialised.
+    pub fn new(config: TransportConfig) -> Result<Self, Error> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.timeouts.connect)
+            .user_agent(config.user_agent.clone())
+            .build()
+            .map_err(|e| {
+                Error::new(ErrorKind::Transport, "cannot build the HTTP client").with_source(e)
+            })?;
+        let limiter = config.rate_limit_per_sec.and_then(RateLimiter::per_second);
+        Ok(Self {
+            http,
+            config,
+            limiter,
+        })
+    }
+
+    /// The underlying `reqwest::Client`, for building requests.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &TransportConfig {
+        &self.config
+    }
+
+    /// Runs one call: waits for the rate limiter, builds and signs attempt `n` with `build`,
+    /// sends it, reads the body (refusing more than the cap), and hands it to `decode`.
+    /// Errors that [`Error::is_retryable`] are retried per the policy, honouring
+    /// `Retry-After`, within the total timeout. The returned error carries the number of
+    /// attempts made.
+    ///
+    /// # Errors
+    /// The last attempt's error.
+    pub async fn execute<T>(
+        &self,
+        op: Operation,
+        build: impl Fn(u32) -> Result<reqwest::Request, Error>,
+        decode: impl Fn(RawResponse) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let started = tokio::time::Instant::now();
+        let total = self.config.timeouts.total;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let span = tracing::debug_span!(
+                "request",
+                vendor = op.vendor.id(),
+                action = op.action,
+                attempt,
+                http_status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                elapsed_ms = tracing::field::Empty,
+            );
+            let outcome = async {
+                if let Some(l) = &self.limiter {
+                    l.acquire().await;
+                }
+                let remaining = total.saturating_sub(started.elapsed());
+                let budget = remaining.min(self.config.timeouts.per_attempt);
+                let request = build(attempt)?;
+                let attempt_started = tokio::time::Instant::now();
+                let result = tokio::time::timeout(budget, self.send(request)).await;
+                let span = tracing::Span::current();
+                span.record("elapsed_ms", attempt_started.elapsed().as_millis() as u64);
+                let raw = match result {
+                    Ok(r) => r?,
+                    Err(_) => {
+                        return Err(Error::new(
+                            ErrorKind::Timeout,
+                            format!("no complete answer within {} ms", budget.as_millis()),
+                        ));
+                    }
+                };
+                span.record("http_status", raw.status);
+                let status = raw.status;
+                decode(raw).map_err(|e| {
+                    if e.http_status().is_none() {
+                        e.with_http_status(status)
+                    } else {
+                        e
+                    }
+                })
+            }
+            .instrument(span.clone())
+            .await;
+            let err = match outcome {
+                Ok(v) => {
+                    tracing::debug!(parent: &span, "succeeded");
+                    return Ok(v);
+                }
+                Err(e) => e
+                    .with_vendor(op.vendor)
+                    .with_action(op.action)
+                    .with_attempts(attempt),
+            };
+            if let Some(id) = err.request_id() {
+                span.record("request_id", id);
+            }
+            tracing::debug!(parent: &span, kind = err.kind().as_str(), retryable = err.is_retryable(), "attempt failed");
+            if !err.is_retryable() {
+                return Err(err);
+            }
+            let wait = self
+                .config
+                .retry
+                .backoff(attempt, err.retry_after(), rand::random::<f64>());
+            if !self
+                .config
+                .retry
+                .may_retry(attempt, started.elapsed(), wait)
+                || started.elapsed().saturating_add(wait) >= total
+            {
+                return Err(err);
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn send(&self, request: reqwest::Request) -> Result<RawResponse, Error> {
+        let mut response = self.http.execute(request).await.map_err(transport_error)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let cap = self.config.max_response_bytes;
+        let too_large = || {
+            Error::new(
+                ErrorKind::Decode,
+                format!("response body larger than the {cap}-byte cap"),
+            )
+            .with_http_status(status)
+            .with_retryable(false)
+        };
+        if response.content_length().is_some_and(|n| n > cap as u64) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transport_error(e).with_http_status(status))?
+        {
+            if body.len() + chunk.len() > cap {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> Error {
+    let kind = if e.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Transport
+    };
+    Error::new(kind, "the request did not get an answer").with_source(e)
+}
+
+/// The `Retry-After` delay of a response, if it sent a valid one.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()))
+}
