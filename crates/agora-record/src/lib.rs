@@ -17,6 +17,17 @@
 //!   into a [`record_core::Error`];
 //! * [`validation`], the hand-written request checks (none are needed for `query`).
 //!
+//! # Authentication
+//!
+//! Agora uses HTTP Basic authentication (RFC 7617), not a request signature:
+//! `Authorization: Basic base64(customer_id + ":" + customer_secret)`. [`Credentials`] holds
+//! the Customer ID and the Customer Secret (the secret in a `secrecy::SecretString`, redacted
+//! in `Debug`) and can be read from `AGORA_CUSTOMER_ID` / `AGORA_CUSTOMER_SECRET`;
+//! [`signing::sign`] builds the header as a [`BasicAuthorization`], whose value (the secret in
+//! base64) is only reachable through
+//! [`BasicAuthorization::expose_header_value`]. The header does not depend on the request or
+//! the time; the vectors in `fixtures/agora/signing/` pin it down.
+//!
 //! Decoding is lenient where the vendor is inconsistent: legacy spellings (`filelistMode`,
 //! `filename`) are accepted, numbers and booleans sent as strings (`"5"`, `"true"`) are read,
 //! and undocumented enumeration values are kept as `Unknown(raw)`.
@@ -81,9 +92,14 @@
 mod generated;
 pub use generated::*;
 
+pub mod credentials;
 mod error_body;
 mod file_list;
+pub mod signing;
 mod state;
 pub mod validation;
+
+pub use credentials::Credentials;
+pub use signing::BasicAuthorization;
 
 pub use file_list::FileList;

@@ -73,6 +73,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Signing
+//!
+//! Requests are authenticated with QingCloud's RTC-specific HMAC-SHA256 query signature
+//! (not the IaaS one): [`Credentials`] holds the API key pair (the secret in a
+//! `secrecy::SecretString`, never printed; [`Credentials::from_env`] reads
+//! `QINGCLOUD_ACCESS_KEY_ID` and `QINGCLOUD_SECRET_ACCESS_KEY`), and [`signing::sign`] is a
+//! pure function of the method, path, query pairs, body, credentials and time that returns
+//! every intermediate (body MD5, canonical query, string to sign, base64 signature) and the
+//! query string to send in a [`SignedRequest`]. The steps are listed in [`signing`]; the
+//! golden vectors live in `fixtures/qingcloud/signing/`.
+//!
 //! # Documentation gaps
 //!
 //! The vendor page contradicts itself in places. `shared/vendor-facts.md` §2.4 decides each
@@ -90,7 +101,12 @@
 mod generated;
 pub use generated::*;
 
+pub mod credentials;
+pub mod signing;
 pub mod validation;
+
+pub use credentials::Credentials;
+pub use signing::SignedRequest;
 
 impl ListRecordingsResponse {
     /// The only documented value of `code`: the request succeeded (响应代码).
