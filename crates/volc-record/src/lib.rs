@@ -19,6 +19,17 @@
 //!
 //! [`GetRecordTask`]: endpoints::GET_RECORD_TASK
 //!
+//! # Signing
+//!
+//! Every call is signed with Volcengine's "V4" HMAC-SHA256 scheme ([`signing`]): a canonical
+//! request (method, RFC 3986-encoded path and sorted query, signed headers, body hash) is
+//! hashed into a string to sign, which is signed with a key derived from the
+//! SecretAccessKey, the day, the region and the service. [`signing::sign`] is a pure
+//! function of the request, the [`Credentials`] and the time that returns every
+//! intermediate value; a [`Signer`] adds a per-day signing-key cache and reads the time from
+//! a [`record_core::Clock`]. [`Credentials::from_env`] reads `VOLC_ACCESSKEY`,
+//! `VOLC_SECRETKEY` and, for STS, `VOLC_SESSION_TOKEN`; the secret parts are never printed.
+//!
 //! # Example
 //!
 //! ```
@@ -79,7 +90,15 @@
 mod generated;
 pub use generated::*;
 
+pub mod credentials;
+pub mod signing;
 pub mod validation;
+
+pub use credentials::Credentials;
+pub use signing::{
+    RequestToSign, SignableHeader, SignedHeaderSet, SignedRequest, Signer, SigningKey,
+    SigningKeyCache,
+};
 
 use record_core::{ErrorCodeInfo, ErrorKind, RecordingState, UnixMillis};
 
