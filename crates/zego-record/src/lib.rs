@@ -19,7 +19,19 @@
 //! `Message`: ZEGO sends both `"succeed"` and `"success"`.
 //!
 //! Most of this crate is generated from `api-spec.toml` by `cargo xtask codegen`; the
-//! hand-written part is the time-window check in [`validation`].
+//! hand-written parts are the time-window check in [`validation`], the [`Credentials`]
+//! (`AppId` and `ServerSecret`, read with [`Credentials::from_env`] from `ZEGO_APP_ID` and
+//! `ZEGO_SERVER_SECRET`) and the request signer in [`signing`].
+//!
+//! # Signing
+//!
+//! Every call carries `Action`, `AppId`, `SignatureNonce`, `Timestamp` (Unix **seconds**),
+//! `Signature` and `SignatureVersion=2.0` in its query string, where `Signature` is the
+//! lowercase hex MD5 of `AppId + SignatureNonce + ServerSecret + Timestamp`; the body is not
+//! signed. [`signing::sign`] is a pure function of the credentials, the action, the nonce
+//! and the time, checked against ZEGO's published vector and the golden vectors in
+//! `fixtures/zego/signing/`; [`signing::sign_with_clock`] draws the nonce
+//! ([`signing::generate_nonce`]) and reads a [`record_core::Clock`] for real requests.
 //!
 //! # Example
 //!
@@ -107,4 +119,9 @@ mod generated;
 
 pub use generated::*;
 
+pub mod credentials;
+pub mod signing;
 pub mod validation;
+
+pub use credentials::Credentials;
+pub use signing::SignedRequest;
