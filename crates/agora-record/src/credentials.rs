@@ -9,7 +9,7 @@
 //! ([`crate::signing`]) cannot fail: HTTP Basic (RFC 7617) cannot encode a user-id that
 //! contains `:` unambiguously, and neither part may contain control characters.
 
-use record_core::{Error, ErrorKind, Vendor};
+use record_core::{Error, Vendor, credentials};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 
@@ -58,7 +58,7 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// An [`ErrorKind::InvalidRequest`] error whose [`Error::parameter`] is
+    /// An [`record_core::ErrorKind::InvalidRequest`] error whose [`Error::parameter`] is
     /// [`CUSTOMER_ID_PARAM`] or [`CUSTOMER_SECRET_PARAM`] when a value breaks one of the rules
     /// listed on [`Credentials`]. The message never contains the secret.
     pub fn new(
@@ -67,14 +67,18 @@ impl Credentials {
     ) -> Result<Self, Error> {
         let customer_id = customer_id.into();
         let customer_secret = SecretString::from(customer_secret.into());
-        check_value(CUSTOMER_ID_PARAM, &customer_id)?;
+        credentials::check_value(Vendor::Agora, CUSTOMER_ID_PARAM, &customer_id)?;
         if customer_id.contains(':') {
             return Err(invalid(
                 CUSTOMER_ID_PARAM,
                 "must not contain `:`: HTTP Basic authentication (RFC 7617) cannot encode it",
             ));
         }
-        check_value(CUSTOMER_SECRET_PARAM, customer_secret.expose_secret())?;
+        credentials::check_value(
+            Vendor::Agora,
+            CUSTOMER_SECRET_PARAM,
+            customer_secret.expose_secret(),
+        )?;
         Ok(Self {
             customer_id,
             customer_secret,
@@ -86,17 +90,11 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// An [`ErrorKind::Unauthenticated`] error whose message names the variable when a
+    /// An [`record_core::ErrorKind::Unauthenticated`] error whose message names the variable when a
     /// variable is missing, is not valid Unicode, or holds a value that
     /// [`Credentials::new`] rejects.
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup_result(|name| match std::env::var(name) {
-            Ok(v) => Ok(Some(v)),
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(unauthenticated(format!(
-                "environment variable {name} is not valid Unicode"
-            ))),
-        })
+        Self::from_lookup_result(|name| credentials::env_var(Vendor::Agora, name))
     }
 
     /// Like [`Credentials::from_env`], but reads the variables through `lookup` (which gets
@@ -124,22 +122,16 @@ impl Credentials {
         Self::from_lookup_result(|name| Ok(lookup(name)))
     }
 
-    fn from_lookup_result<F>(mut lookup: F) -> Result<Self, Error>
+    fn from_lookup_result<F>(lookup: F) -> Result<Self, Error>
     where
         F: FnMut(&str) -> Result<Option<String>, Error>,
     {
-        let mut read = |name: &'static str| -> Result<String, Error> {
-            lookup(name)?
-                .ok_or_else(|| unauthenticated(format!("environment variable {name} is not set")))
-        };
-        let id = read(CUSTOMER_ID_ENV)?;
-        let secret = SecretString::from(read(CUSTOMER_SECRET_ENV)?);
-        Self::new(id, secret.expose_secret()).map_err(|e| {
-            let var = match e.parameter() {
-                Some(CUSTOMER_SECRET_PARAM) => CUSTOMER_SECRET_ENV,
-                _ => CUSTOMER_ID_ENV,
-            };
-            unauthenticated(format!("environment variable {var}: {}", e.message()))
+        let vars = [
+            (CUSTOMER_ID_ENV, CUSTOMER_ID_PARAM),
+            (CUSTOMER_SECRET_ENV, CUSTOMER_SECRET_PARAM),
+        ];
+        credentials::from_variables(Vendor::Agora, vars, lookup, |[id, secret]| {
+            Self::new(id, secret)
         })
     }
 
@@ -163,24 +155,6 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// Rules shared by both values: not empty after trimming, no control characters.
-fn check_value(param: &'static str, value: &str) -> Result<(), Error> {
-    if value.trim().is_empty() {
-        return Err(invalid(param, "must not be empty or only whitespace"));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(invalid(
-            param,
-            "must not contain control characters (RFC 7617)",
-        ));
-    }
-    Ok(())
-}
-
 fn invalid(param: &'static str, problem: &'static str) -> Error {
     Error::invalid_parameter(param, problem).with_vendor(Vendor::Agora)
-}
-
-fn unauthenticated(message: String) -> Error {
-    Error::new(ErrorKind::Unauthenticated, message).with_vendor(Vendor::Agora)
 }

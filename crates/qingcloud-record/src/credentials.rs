@@ -5,7 +5,7 @@
 //! is kept in a [`SecretString`] and never printed: [`Credentials`] has a hand-written
 //! [`Debug`] that shows `secret: "[redacted]"`, and no `Display`.
 
-use record_core::{Error, ErrorKind, Vendor};
+use record_core::{Error, Vendor, credentials};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 
@@ -54,7 +54,7 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// An [`ErrorKind::InvalidRequest`] error whose [`Error::parameter`] is
+    /// An [`record_core::ErrorKind::InvalidRequest`] error whose [`Error::parameter`] is
     /// [`ACCESS_KEY_ID_PARAM`] or [`SECRET_ACCESS_KEY_PARAM`] when a value breaks one of the
     /// rules listed on [`Credentials`]. The message never contains the secret.
     pub fn new(
@@ -63,8 +63,12 @@ impl Credentials {
     ) -> Result<Self, Error> {
         let access_key_id = access_key_id.into();
         let secret_access_key = SecretString::from(secret_access_key.into());
-        check_value(ACCESS_KEY_ID_PARAM, &access_key_id)?;
-        check_value(SECRET_ACCESS_KEY_PARAM, secret_access_key.expose_secret())?;
+        credentials::check_value(Vendor::QingCloud, ACCESS_KEY_ID_PARAM, &access_key_id)?;
+        credentials::check_value(
+            Vendor::QingCloud,
+            SECRET_ACCESS_KEY_PARAM,
+            secret_access_key.expose_secret(),
+        )?;
         Ok(Self {
             access_key_id,
             secret_access_key,
@@ -77,17 +81,11 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// An [`ErrorKind::Unauthenticated`] error whose message names the variable when a
+    /// An [`record_core::ErrorKind::Unauthenticated`] error whose message names the variable when a
     /// variable is missing, is not valid Unicode, or holds a value that
     /// [`Credentials::new`] rejects.
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup_result(|name| match std::env::var(name) {
-            Ok(v) => Ok(Some(v)),
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(unauthenticated(format!(
-                "environment variable {name} is not valid Unicode"
-            ))),
-        })
+        Self::from_lookup_result(|name| credentials::env_var(Vendor::QingCloud, name))
     }
 
     /// Like [`Credentials::from_env`], but reads the variables through `lookup` (which gets
@@ -115,22 +113,16 @@ impl Credentials {
         Self::from_lookup_result(|name| Ok(lookup(name)))
     }
 
-    fn from_lookup_result<F>(mut lookup: F) -> Result<Self, Error>
+    fn from_lookup_result<F>(lookup: F) -> Result<Self, Error>
     where
         F: FnMut(&str) -> Result<Option<String>, Error>,
     {
-        let mut read = |name: &'static str| -> Result<String, Error> {
-            lookup(name)?
-                .ok_or_else(|| unauthenticated(format!("environment variable {name} is not set")))
-        };
-        let id = read(ACCESS_KEY_ID_ENV)?;
-        let secret = SecretString::from(read(SECRET_ACCESS_KEY_ENV)?);
-        Self::new(id, secret.expose_secret()).map_err(|e| {
-            let var = match e.parameter() {
-                Some(SECRET_ACCESS_KEY_PARAM) => SECRET_ACCESS_KEY_ENV,
-                _ => ACCESS_KEY_ID_ENV,
-            };
-            unauthenticated(format!("environment variable {var}: {}", e.message()))
+        let vars = [
+            (ACCESS_KEY_ID_ENV, ACCESS_KEY_ID_PARAM),
+            (SECRET_ACCESS_KEY_ENV, SECRET_ACCESS_KEY_PARAM),
+        ];
+        credentials::from_variables(Vendor::QingCloud, vars, lookup, |[id, secret]| {
+            Self::new(id, secret)
         })
     }
 
@@ -152,23 +144,4 @@ impl fmt::Debug for Credentials {
             .field("secret", &"[redacted]")
             .finish()
     }
-}
-
-/// Rules shared by both values: not empty after trimming, no control characters.
-fn check_value(param: &'static str, value: &str) -> Result<(), Error> {
-    if value.trim().is_empty() {
-        return Err(invalid(param, "must not be empty or only whitespace"));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(invalid(param, "must not contain control characters"));
-    }
-    Ok(())
-}
-
-fn invalid(param: &'static str, problem: &'static str) -> Error {
-    Error::invalid_parameter(param, problem).with_vendor(Vendor::QingCloud)
-}
-
-fn unauthenticated(message: String) -> Error {
-    Error::new(ErrorKind::Unauthenticated, message).with_vendor(Vendor::QingCloud)
 }

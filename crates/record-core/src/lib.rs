@@ -15,6 +15,7 @@
 //! * [`testing`]: helpers for fixture round-trip tests.
 
 mod clock;
+pub mod credentials;
 mod error;
 pub mod flex;
 mod meta;

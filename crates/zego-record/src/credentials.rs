@@ -8,7 +8,7 @@
 //! The values are checked once, when the credentials are built, so that signing
 //! ([`crate::signing`]) only has to check the per-request values.
 
-use record_core::{Error, ErrorKind, Vendor};
+use record_core::{Error, Vendor, credentials};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 
@@ -59,12 +59,16 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// An [`ErrorKind::InvalidRequest`] error whose [`Error::parameter`] is
+    /// An [`record_core::ErrorKind::InvalidRequest`] error whose [`Error::parameter`] is
     /// [`SERVER_SECRET_PARAM`] when the secret breaks one of the rules listed on
     /// [`Credentials`]. The message never contains the secret.
     pub fn new(app_id: u32, server_secret: impl Into<String>) -> Result<Self, Error> {
         let server_secret = SecretString::from(server_secret.into());
-        check_secret(server_secret.expose_secret())?;
+        credentials::check_value(
+            Vendor::Zego,
+            SERVER_SECRET_PARAM,
+            server_secret.expose_secret(),
+        )?;
         Ok(Self {
             app_id,
             server_secret,
@@ -84,7 +88,7 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// An [`ErrorKind::InvalidRequest`] error whose [`Error::parameter`] is [`APP_ID_PARAM`]
+    /// An [`record_core::ErrorKind::InvalidRequest`] error whose [`Error::parameter`] is [`APP_ID_PARAM`]
     /// when `app_id` is empty, holds anything but ASCII digits or does not fit in a `u32`,
     /// or is [`SERVER_SECRET_PARAM`] as for [`Credentials::new`].
     pub fn parse(app_id: &str, server_secret: impl Into<String>) -> Result<Self, Error> {
@@ -97,17 +101,11 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// An [`ErrorKind::Unauthenticated`] error whose message names the variable when a
+    /// An [`record_core::ErrorKind::Unauthenticated`] error whose message names the variable when a
     /// variable is missing, is not valid Unicode, or holds a value that
     /// [`Credentials::parse`] rejects. The message never contains the secret.
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup_result(|name| match std::env::var(name) {
-            Ok(v) => Ok(Some(v)),
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(unauthenticated(format!(
-                "environment variable {name} is not valid Unicode"
-            ))),
-        })
+        Self::from_lookup_result(|name| credentials::env_var(Vendor::Zego, name))
     }
 
     /// Like [`Credentials::from_env`], but reads the variables through `lookup` (which gets
@@ -133,22 +131,16 @@ impl Credentials {
         Self::from_lookup_result(|name| Ok(lookup(name)))
     }
 
-    fn from_lookup_result<F>(mut lookup: F) -> Result<Self, Error>
+    fn from_lookup_result<F>(lookup: F) -> Result<Self, Error>
     where
         F: FnMut(&str) -> Result<Option<String>, Error>,
     {
-        let mut read = |name: &'static str| -> Result<String, Error> {
-            lookup(name)?
-                .ok_or_else(|| unauthenticated(format!("environment variable {name} is not set")))
-        };
-        let app_id = read(APP_ID_ENV)?;
-        let secret = SecretString::from(read(SERVER_SECRET_ENV)?);
-        Self::parse(&app_id, secret.expose_secret()).map_err(|e| {
-            let var = match e.parameter() {
-                Some(SERVER_SECRET_PARAM) => SERVER_SECRET_ENV,
-                _ => APP_ID_ENV,
-            };
-            unauthenticated(format!("environment variable {var}: {}", e.message()))
+        let vars = [
+            (APP_ID_ENV, APP_ID_PARAM),
+            (SERVER_SECRET_ENV, SERVER_SECRET_PARAM),
+        ];
+        credentials::from_variables(Vendor::Zego, vars, lookup, |[id, secret]| {
+            Self::parse(&id, secret)
         })
     }
 
@@ -191,27 +183,6 @@ fn parse_app_id(text: &str) -> Result<u32, Error> {
     })
 }
 
-/// Rules for the secret: not empty after trimming, no control characters.
-fn check_secret(value: &str) -> Result<(), Error> {
-    if value.trim().is_empty() {
-        return Err(invalid(
-            SERVER_SECRET_PARAM,
-            "must not be empty or only whitespace",
-        ));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(invalid(
-            SERVER_SECRET_PARAM,
-            "must not contain control characters (a trailing newline, for example)",
-        ));
-    }
-    Ok(())
-}
-
 fn invalid(param: &'static str, problem: &'static str) -> Error {
     Error::invalid_parameter(param, problem).with_vendor(Vendor::Zego)
-}
-
-fn unauthenticated(message: String) -> Error {
-    Error::new(ErrorKind::Unauthenticated, message).with_vendor(Vendor::Zego)
 }
