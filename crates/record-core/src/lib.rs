@@ -14,6 +14,7 @@
 //!   limiting, shared by the vendor clients;
 //! * [`testing`]: helpers for fixture round-trip tests.
 
+pub mod client;
 mod clock;
 pub mod credentials;
 mod error;

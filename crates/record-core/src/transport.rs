@@ -6,6 +6,8 @@
 //! turns the raw answer into its typed response or a classified [`Error`].
 
 use crate::{Error, ErrorKind, RateLimiter, RetryPolicy, Vendor, parse_retry_after};
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tracing::Instrument as _;
 
@@ -16,7 +18,8 @@ pub struct Timeouts {
     pub connect: Duration,
     /// Time for one attempt, from sending to the last byte of the body.
     pub per_attempt: Duration,
-    /// Time for the whole call, retries and rate-limit waits included.
+    /// Time for the whole call, counted from the moment the first attempt may be sent (after
+    /// any client-side rate-limit wait), retries and their rate-limit waits included.
     pub total: Duration,
 }
 
@@ -40,6 +43,8 @@ pub struct TransportConfig {
     pub retry: RetryPolicy,
     /// Client-side rate limit in requests per second (`None`: no limit).
     pub rate_limit_per_sec: Option<u32>,
+    /// Whether the limit holds for the client as a whole or separately for each action.
+    pub rate_limit_scope: RateLimitScope,
     /// Larger response bodies are refused with an [`ErrorKind::Decode`] error.
     pub max_response_bytes: usize,
     /// The `User-Agent` header.
@@ -56,10 +61,22 @@ impl TransportConfig {
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
             rate_limit_per_sec,
+            rate_limit_scope: RateLimitScope::Client,
             max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: concat!("rtc-record/", env!("CARGO_PKG_VERSION")).to_owned(),
         }
     }
+}
+
+/// What a client-side rate limit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RateLimitScope {
+    /// One budget for every call of the client (Volcengine: 60/s per account; Agora: 10/s).
+    #[default]
+    Client,
+    /// One budget per action (ZEGO: 10/s for each of `DescribeRecordStatus` and
+    /// `DescribeTasks`).
+    PerAction,
 }
 
 /// A response as received: status, headers and the (capped) body.
@@ -88,7 +105,56 @@ pub struct Operation {
 pub struct Transport {
     http: reqwest::Client,
     config: TransportConfig,
-    limiter: Option<RateLimiter>,
+    limiters: Limiters,
+}
+
+/// The rate limiters of a transport, shared by its clones.
+#[derive(Debug, Clone)]
+enum Limiters {
+    None,
+    Client(RateLimiter),
+    PerAction {
+        per_second: u32,
+        by_action: Arc<std::sync::Mutex<HashMap<&'static str, RateLimiter>>>,
+    },
+}
+
+impl Limiters {
+    fn new(config: &TransportConfig) -> Self {
+        match (config.rate_limit_per_sec, config.rate_limit_scope) {
+            (None | Some(0), _) => Self::None,
+            (Some(n), RateLimitScope::Client) => {
+                RateLimiter::per_second(n).map_or(Self::None, Self::Client)
+            }
+            (Some(n), RateLimitScope::PerAction) => Self::PerAction {
+                per_second: n,
+                by_action: Arc::default(),
+            },
+        }
+    }
+
+    fn for_action(&self, action: &'static str) -> Option<RateLimiter> {
+        match self {
+            Self::None => None,
+            Self::Client(l) => Some(l.clone()),
+            Self::PerAction {
+                per_second,
+                by_action,
+            } => {
+                // A poisoned lock only means another thread panicked while inserting; the
+                // map itself is still consistent.
+                let mut map = by_action
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if let Some(l) = map.get(action) {
+                    return Some(l.clone());
+                }
+                let l = RateLimiter::per_second(*per_second)?;
+                map.insert(action, l.clone());
+                Some(l)
+            }
+        }
+    }
 }
 
 impl Transport {
@@ -104,11 +170,11 @@ impl Transport {
             .map_err(|e| {
                 Error::new(ErrorKind::Transport, "cannot build the HTTP client").with_source(e)
             })?;
-        let limiter = config.rate_limit_per_sec.and_then(RateLimiter::per_second);
+        let limiters = Limiters::new(&config);
         Ok(Self {
             http,
             config,
-            limiter,
+            limiters,
         })
     }
 
@@ -136,8 +202,14 @@ impl Transport {
         build: impl Fn(u32) -> Result<reqwest::Request, Error>,
         decode: impl Fn(RawResponse) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let started = tokio::time::Instant::now();
         let total = self.config.timeouts.total;
+        let limiter = self.limiters.for_action(op.action);
+        // The total timeout starts once the first attempt has its rate-limit slot: queueing
+        // behind other callers of the same client delays a call but never fails it.
+        if let Some(l) = &limiter {
+            l.acquire().await;
+        }
+        let started = tokio::time::Instant::now();
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -151,7 +223,9 @@ impl Transport {
                 elapsed_ms = tracing::field::Empty,
             );
             let outcome = async {
-                if let Some(l) = &self.limiter {
+                if attempt > 1
+                    && let Some(l) = &limiter
+                {
                     l.acquire().await;
                 }
                 let remaining = total.saturating_sub(started.elapsed());
