@@ -12,6 +12,10 @@
 //! * [`flex`]: lenient deserializers for vendors that send numbers as strings;
 //! * [`RetryPolicy`] and [`RateLimiter`]: retry with full-jitter backoff and client-side rate
 //!   limiting, shared by the vendor clients;
+//! * the vendor-neutral view: [`Recording`], [`RecordingFile`], [`TaskRef`], the
+//!   [`RecordingQuery`] trait with its [`Capabilities`], the lazy page walker [`paginate`]
+//!   and the [`Waiter`];
+//! * [`client`] and [`transport`]: what every vendor client shares;
 //! * [`testing`]: helpers for fixture round-trip tests.
 
 pub mod client;
@@ -20,20 +24,29 @@ pub mod credentials;
 mod error;
 pub mod flex;
 mod meta;
+mod query;
 mod rate_limit;
+mod recording;
 mod retry;
 mod state;
 pub mod testing;
 mod time;
 pub mod transport;
+mod waiter;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{DecodeDetails, Error, ErrorKind};
 pub use meta::{EndpointInfo, ErrorCodeInfo, RawCode, Vendor};
+pub use query::{
+    Capabilities, ListFilter, ListStatus, Page, RecordingQuery, RecordingStream, TimeWindow,
+    paginate, unsupported, wrong_vendor,
+};
 pub use rate_limit::RateLimiter;
+pub use recording::{RawResponseData, Recording, RecordingFile, TaskRef, VendorStatus};
 pub use retry::{RetryPolicy, parse_retry_after};
 pub use state::RecordingState;
 pub use time::{DurationMillis, UnixMillis, UnixSeconds};
+pub use waiter::{Sleeper, TokioSleeper, WaitError, Waiter};
 
 /// Percent-encodes one URL path segment (RFC 3986: everything but unreserved characters).
 ///

@@ -1,0 +1,219 @@
+//! The vendor-neutral view of one recording: its state, its vendor status, its times and
+//! its files, the same shape for every vendor.
+//!
+//! Each vendor crate converts its typed responses into a [`Recording`]; the typed response
+//! stays attached ([`Recording::raw`]) so nothing the vendor said is lost.
+
+use crate::{DurationMillis, RawCode, RecordingState, UnixMillis, Vendor};
+use serde::Serialize;
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// The ids that name one recording task at its vendor.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(untagged)]
+pub enum TaskRef {
+    /// ZEGO: the task id `StartRecord` returned (`TaskId`, 16 bytes).
+    Zego {
+        /// `TaskId`.
+        task_id: String,
+    },
+    /// QingCloud RTC: a recording of one channel of one app.
+    QingCloud {
+        /// `app_id`.
+        app_id: String,
+        /// `channel`.
+        channel: String,
+        /// The record id (`recinfos[].id`), when known.
+        record_id: Option<String>,
+    },
+    /// Volcengine RTC: a task of one room of one app.
+    Volcengine {
+        /// `AppId`.
+        app_id: String,
+        /// `RoomId`.
+        room_id: String,
+        /// `TaskId`.
+        task_id: String,
+    },
+    /// Agora: a cloud-recording session.
+    Agora {
+        /// The App ID.
+        app_id: String,
+        /// `resourceId` from `acquire`.
+        resource_id: String,
+        /// `sid` from `start`.
+        sid: String,
+        /// The recording mode: `individual`, `mix` or `web`.
+        mode: String,
+    },
+}
+
+impl TaskRef {
+    /// The vendor these ids belong to.
+    pub const fn vendor(&self) -> Vendor {
+        match self {
+            Self::Zego { .. } => Vendor::Zego,
+            Self::QingCloud { .. } => Vendor::QingCloud,
+            Self::Volcengine { .. } => Vendor::Volcengine,
+            Self::Agora { .. } => Vendor::Agora,
+        }
+    }
+}
+
+impl fmt::Display for TaskRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Zego { task_id } => write!(f, "{task_id}"),
+            Self::QingCloud {
+                app_id,
+                channel,
+                record_id,
+            } => {
+                write!(f, "{app_id}/{channel}")?;
+                if let Some(id) = record_id {
+                    write!(f, "/{id}")?;
+                }
+                Ok(())
+            }
+            Self::Volcengine {
+                app_id,
+                room_id,
+                task_id,
+            } => write!(f, "{app_id}/{room_id}/{task_id}"),
+            Self::Agora {
+                app_id,
+                resource_id,
+                sid,
+                mode,
+            } => write!(f, "{app_id}/{resource_id}/{sid}/{mode}"),
+        }
+    }
+}
+
+/// The vendor's own status value and what its documentation says it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VendorStatus {
+    /// The raw value (kept even when this SDK does not know it).
+    pub code: RawCode,
+    /// The documented meaning, or `"undocumented value"`.
+    pub meaning: String,
+}
+
+/// A typed vendor response attached to a [`Recording`]: debuggable, serializable with the
+/// vendor's field names, and downcastable back to its type with [`Recording::raw_as`].
+pub trait RawResponseData: Any + fmt::Debug + Send + Sync {
+    /// The response as JSON, with the vendor's field names.
+    fn to_json(&self) -> serde_json::Value;
+    /// For downcasting.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Serialize + fmt::Debug + Send + Sync + 'static> RawResponseData for T {
+    fn to_json(&self) -> serde_json::Value {
+        // Serializing a derived `Serialize` of plain data into a `Value` cannot fail; if a
+        // vendor type ever made it fail, the error text is kept rather than dropped.
+        serde_json::to_value(self)
+            .unwrap_or_else(|e| serde_json::Value::String(format!("<unserializable: {e}>")))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// One recording, as any vendor reports it.
+#[derive(Debug, Clone)]
+pub struct Recording {
+    /// The vendor.
+    pub vendor: Vendor,
+    /// The vendor's ids of the task.
+    pub task: TaskRef,
+    /// The neutral state.
+    pub state: RecordingState,
+    /// The vendor's own status value and its meaning.
+    pub vendor_status: VendorStatus,
+    /// When the recording started (UTC, milliseconds), if the vendor says.
+    pub started_at: Option<UnixMillis>,
+    /// When it ended; `None` while it runs.
+    pub ended_at: Option<UnixMillis>,
+    /// Why it stopped, as the vendor says (Volcengine `StopReason`, …).
+    pub stop_reason: Option<String>,
+    /// The files produced so far.
+    pub files: Vec<RecordingFile>,
+    /// The typed vendor response (or list item) this view was made from.
+    pub raw: Arc<dyn RawResponseData>,
+}
+
+impl Recording {
+    /// The typed vendor response, if it is a `T`.
+    ///
+    /// ```
+    /// use record_core::{Recording, RecordingState, RawCode, TaskRef, Vendor, VendorStatus};
+    /// use std::sync::Arc;
+    /// let r = Recording {
+    ///     vendor: Vendor::Zego,
+    ///     task: TaskRef::Zego { task_id: "t".into() },
+    ///     state: RecordingState::Recording,
+    ///     vendor_status: VendorStatus { code: RawCode::Int(2), meaning: "recording".into() },
+    ///     started_at: None,
+    ///     ended_at: None,
+    ///     stop_reason: None,
+    ///     files: vec![],
+    ///     raw: Arc::new(serde_json::json!({"Code": 0})),
+    /// };
+    /// assert!(r.raw_as::<serde_json::Value>().is_some());
+    /// assert!(r.raw_as::<String>().is_none());
+    /// ```
+    pub fn raw_as<T: 'static>(&self) -> Option<&T> {
+        self.raw.as_any().downcast_ref::<T>()
+    }
+}
+
+impl Serialize for Recording {
+    /// The stable JSON shape: `vendor`, `task`, `state`, `vendor_status` (`code`,
+    /// `meaning`), `started_at_ms`, `ended_at_ms`, `stop_reason`, `files`, `raw`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut s = serializer.serialize_struct("Recording", 9)?;
+        s.serialize_field("vendor", &self.vendor)?;
+        s.serialize_field("task", &self.task)?;
+        s.serialize_field("state", &self.state)?;
+        s.serialize_field("vendor_status", &self.vendor_status)?;
+        s.serialize_field("started_at_ms", &self.started_at)?;
+        s.serialize_field("ended_at_ms", &self.ended_at)?;
+        s.serialize_field("stop_reason", &self.stop_reason)?;
+        s.serialize_field("files", &self.files)?;
+        s.serialize_field("raw", &self.raw.to_json())?;
+        s.end()
+    }
+}
+
+/// One file of a recording.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct RecordingFile {
+    /// File name or object key in the storage.
+    pub name: String,
+    /// Where to download it, when the vendor gives a URL.
+    pub url: Option<String>,
+    /// Size in bytes.
+    pub size_bytes: Option<u64>,
+    /// Duration.
+    #[serde(rename = "duration_ms")]
+    pub duration: Option<DurationMillis>,
+    /// Container or format (`mp4`, `m3u8`, …).
+    pub format: Option<String>,
+    /// When the file's recording started (UTC, milliseconds).
+    #[serde(rename = "started_at_ms")]
+    pub started_at: Option<UnixMillis>,
+    /// The file's own state where the vendor tracks one (ZEGO: recording, uploading,
+    /// uploaded, failed).
+    pub state: Option<RecordingState>,
+    /// Something the caller should know about this file (ZEGO: uploaded to ZEGO's backup
+    /// storage, kept 3 days only).
+    pub warning: Option<String>,
+    /// The vendor's extra ids and flags, by the vendor's field name (ZEGO `VideoId`,
+    /// Volcengine `Vid`, Agora `trackType`, `uid`, `isPlayable`, …).
+    pub extra: BTreeMap<String, serde_json::Value>,
+}

@@ -1,0 +1,364 @@
+//! The neutral model's machinery: the lazy page walker, the waiter in paused time, the
+//! stable JSON shape of a `Recording`.
+
+use futures::StreamExt as _;
+use record_core::{
+    Capabilities, Error, ErrorKind, ListFilter, Page, RawCode, Recording, RecordingFile,
+    RecordingQuery, RecordingState, RecordingStream, TaskRef, UnixMillis, Vendor, VendorStatus,
+    WaitError, Waiter, paginate,
+};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+fn pages_of(total: u32, size: u32) -> impl Fn(u32) -> Page<u32, u32> {
+    move |offset| {
+        let items: Vec<u32> = (offset..total.min(offset + size)).collect();
+        Page {
+            next: Some(offset + size),
+            items,
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_page_walker_fetches_only_what_is_polled() {
+    let fetched = Arc::new(AtomicU32::new(0));
+    let counter = fetched.clone();
+    let page = pages_of(250, 100);
+    let mut stream = paginate(
+        0u32,
+        |i: &u32| *i,
+        move |offset| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let p = page(offset);
+            async move { Ok::<_, Error>(p) }
+        },
+    );
+    assert_eq!(
+        fetched.load(Ordering::SeqCst),
+        0,
+        "nothing before the first poll"
+    );
+    let first: Vec<u32> = stream
+        .by_ref()
+        .take(100)
+        .map(|r| r.unwrap())
+        .collect()
+        .await;
+    assert_eq!(first, (0..100).collect::<Vec<_>>());
+    assert_eq!(
+        fetched.load(Ordering::SeqCst),
+        1,
+        "one page for the first 100 items"
+    );
+    assert_eq!(stream.next().await.unwrap().unwrap(), 100);
+    assert_eq!(fetched.load(Ordering::SeqCst), 2);
+    let rest: Vec<u32> = stream.map(|r| r.unwrap()).collect().await;
+    assert_eq!(rest.len(), 149);
+    // pages at 0, 100, 200, and the empty one at 300 that ends the walk
+    assert_eq!(fetched.load(Ordering::SeqCst), 4);
+}
+
+#[tokio::test]
+async fn the_page_walker_stops_on_a_repeated_page_and_on_a_repeated_cursor() {
+    // A server that ignores the offset: the same page forever.
+    let calls = Arc::new(AtomicU32::new(0));
+    let c = calls.clone();
+    let items: Vec<u32> = paginate(
+        0u32,
+        |i: &u32| *i,
+        move |offset| {
+            c.fetch_add(1, Ordering::SeqCst);
+            async move {
+                Ok::<_, Error>(Page {
+                    items: vec![1, 2, 3],
+                    next: Some(offset + 3),
+                })
+            }
+        },
+    )
+    .map(|r| r.unwrap())
+    .collect()
+    .await;
+    assert_eq!(items, vec![1, 2, 3]);
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+
+    // A server whose next cursor never moves.
+    let calls = Arc::new(AtomicU32::new(0));
+    let c = calls.clone();
+    let items: Vec<u32> = paginate(
+        7u32,
+        |i: &u32| *i,
+        move |offset| {
+            let n = c.fetch_add(1, Ordering::SeqCst);
+            async move {
+                Ok::<_, Error>(Page {
+                    items: vec![n],
+                    next: Some(offset),
+                })
+            }
+        },
+    )
+    .map(|r| r.unwrap())
+    .collect()
+    .await;
+    assert_eq!(items, vec![0]);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn the_page_walker_ends_after_an_error() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let c = calls.clone();
+    let out: Vec<Result<u32, Error>> = paginate(
+        0u32,
+        |i: &u32| *i,
+        move |offset| {
+            let n = c.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n == 1 {
+                    Err(Error::new(ErrorKind::Server, "boom"))
+                } else {
+                    Ok(Page {
+                        items: vec![offset],
+                        next: Some(offset + 1),
+                    })
+                }
+            }
+        },
+    )
+    .collect()
+    .await;
+    assert_eq!(out.len(), 2);
+    assert!(out[0].is_ok());
+    assert_eq!(out[1].as_ref().unwrap_err().kind(), ErrorKind::Server);
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+fn recording(state: RecordingState) -> Recording {
+    Recording {
+        vendor: Vendor::Zego,
+        task: TaskRef::Zego {
+            task_id: "task".into(),
+        },
+        state,
+        vendor_status: VendorStatus {
+            code: RawCode::Int(2),
+            meaning: "recording".into(),
+        },
+        started_at: Some(UnixMillis(1_601_221_452_099)),
+        ended_at: None,
+        stop_reason: None,
+        files: vec![],
+        raw: Arc::new(serde_json::json!({"Code": 0})),
+    }
+}
+
+/// A vendor whose answers follow a script; the last answer repeats.
+#[derive(Debug)]
+struct Scripted {
+    script: Mutex<Vec<Result<RecordingState, ErrorKind>>>,
+    polls: AtomicU32,
+    gone_on_404: bool,
+}
+
+impl Scripted {
+    fn new(script: Vec<Result<RecordingState, ErrorKind>>) -> Self {
+        Self {
+            script: Mutex::new(script),
+            polls: AtomicU32::new(0),
+            gone_on_404: false,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl RecordingQuery for Scripted {
+    fn vendor(&self) -> Vendor {
+        Vendor::Zego
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            get: true,
+            not_found_means_gone: self.gone_on_404,
+            ..Capabilities::default()
+        }
+    }
+    async fn get(&self, _task: &TaskRef) -> Result<Recording, Error> {
+        self.polls.fetch_add(1, Ordering::SeqCst);
+        let next = {
+            let mut s = self
+                .script
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if s.len() > 1 { s.remove(0) } else { s[0] }
+        };
+        match next {
+            Ok(state) => Ok(recording(state)),
+            Err(kind) => Err(Error::new(kind, "scripted").with_http_status(404)),
+        }
+    }
+    fn list(&self, _filter: &ListFilter) -> RecordingStream<'_> {
+        futures::stream::empty().boxed()
+    }
+}
+
+fn task() -> TaskRef {
+    TaskRef::Zego {
+        task_id: "task".into(),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_waiter_reports_each_change_and_returns_the_terminal_state() {
+    use RecordingState::*;
+    let q = Scripted::new(vec![
+        Ok(Starting),
+        Ok(Recording),
+        Ok(Recording),
+        Ok(Recording),
+        Err(ErrorKind::Server),
+        Ok(Processing),
+        Ok(Completed),
+    ]);
+    let waiter = Waiter::new(
+        Duration::from_secs(1),
+        Duration::from_secs(8),
+        Duration::from_secs(600),
+    );
+    let mut seen = Vec::new();
+    let started = tokio::time::Instant::now();
+    let done = waiter
+        .wait(&q, &task(), |r| seen.push(r.state))
+        .await
+        .unwrap();
+    assert_eq!(done.state, Completed);
+    assert_eq!(seen, vec![Starting, Recording, Processing, Completed]);
+    assert_eq!(q.polls.load(Ordering::SeqCst), 7);
+    // six sleeps, each between 1 s and 8 s
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_secs(6) && elapsed <= Duration::from_secs(48),
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_waiter_times_out_with_the_last_state() {
+    let q = Scripted::new(vec![Ok(RecordingState::Recording)]);
+    let waiter = Waiter::new(
+        Duration::from_secs(1),
+        Duration::from_secs(10),
+        Duration::from_secs(60),
+    );
+    let started = tokio::time::Instant::now();
+    let err = waiter.wait(&q, &task(), |_| {}).await.unwrap_err();
+    assert_eq!(err.last_state(), Some(RecordingState::Recording));
+    assert!(matches!(err, WaitError::TimedOut { waited, .. } if waited == Duration::from_secs(60)));
+    assert_eq!(started.elapsed(), Duration::from_secs(60));
+    assert!(err.to_string().contains("last state: recording"), "{err}");
+    // backoff: far fewer polls than one per second
+    let polls = q.polls.load(Ordering::SeqCst);
+    assert!((7..=40).contains(&polls), "{polls}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_fatal_error_ends_the_wait_and_404_after_a_sighting_is_gone() {
+    let q = Scripted::new(vec![Err(ErrorKind::Unauthenticated)]);
+    let err = Waiter::default()
+        .wait(&q, &task(), |_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, WaitError::Query(e) if e.kind() == ErrorKind::Unauthenticated));
+    assert_eq!(q.polls.load(Ordering::SeqCst), 1);
+
+    // never seen, and the vendor's 404 does not mean gone: a plain error
+    let q = Scripted::new(vec![Err(ErrorKind::NotFound)]);
+    let err = Waiter::default()
+        .wait(&q, &task(), |_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, WaitError::Query(e) if e.kind() == ErrorKind::NotFound));
+
+    // seen recording, then 404: gone
+    let q = Scripted::new(vec![
+        Ok(RecordingState::Recording),
+        Err(ErrorKind::NotFound),
+    ]);
+    let mut seen = Vec::new();
+    let r = Waiter::default()
+        .wait(&q, &task(), |r| seen.push(r.state))
+        .await
+        .unwrap();
+    assert_eq!(r.state, RecordingState::Gone);
+    assert_eq!(seen, vec![RecordingState::Recording, RecordingState::Gone]);
+
+    // a vendor whose 404 means "ended" (Agora): gone at once
+    let mut q = Scripted::new(vec![Err(ErrorKind::NotFound)]);
+    q.gone_on_404 = true;
+    let r = Waiter::default().wait(&q, &task(), |_| {}).await.unwrap();
+    assert_eq!(r.state, RecordingState::Gone);
+    assert_eq!(r.vendor_status.code, RawCode::Int(404));
+}
+
+#[test]
+fn poll_delays_stay_between_min_and_max() {
+    let w = Waiter::new(
+        Duration::from_millis(500),
+        Duration::from_secs(4),
+        Duration::from_secs(60),
+    );
+    for n in 0..40 {
+        for unit in [0.0, 0.3, 0.999] {
+            let d = w.delay(n, unit);
+            assert!(
+                d >= Duration::from_millis(500) && d <= Duration::from_secs(4),
+                "{n} {unit} {d:?}"
+            );
+        }
+    }
+    assert_eq!(w.delay(0, 0.999), Duration::from_millis(500));
+    assert!(w.delay(10, 0.999) > Duration::from_millis(3900));
+}
+
+#[test]
+fn a_recording_serializes_to_the_documented_keys() {
+    let mut r = recording(RecordingState::Completed);
+    r.ended_at = Some(UnixMillis(1_601_221_508_795));
+    r.files.push(RecordingFile {
+        name: "a.mp4".into(),
+        size_bytes: Some(12),
+        ..RecordingFile::default()
+    });
+    let v = serde_json::to_value(&r).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut expected = vec![
+        "vendor",
+        "task",
+        "state",
+        "vendor_status",
+        "started_at_ms",
+        "ended_at_ms",
+        "stop_reason",
+        "files",
+        "raw",
+    ];
+    expected.sort_unstable();
+    let mut keys_sorted = keys.clone();
+    keys_sorted.sort_unstable();
+    assert_eq!(keys_sorted, expected);
+    assert_eq!(v["vendor"], "zego");
+    assert_eq!(v["task"], serde_json::json!({"task_id": "task"}));
+    assert_eq!(v["state"], "completed");
+    assert_eq!(
+        v["vendor_status"],
+        serde_json::json!({"code": 2, "meaning": "recording"})
+    );
+    assert_eq!(v["ended_at_ms"], 1_601_221_508_795_i64);
+    assert_eq!(v["raw"], serde_json::json!({"Code": 0}));
+    let f = &v["files"][0];
+    assert_eq!(f["name"], "a.mp4");
+    assert_eq!(f["size_bytes"], 12);
+    assert!(f["duration_ms"].is_null() && f["started_at_ms"].is_null() && f["url"].is_null());
+}
