@@ -95,14 +95,20 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<Vec<Problem>> {
     let readme_path = root.join(readme_rel);
     let readme = std::fs::read_to_string(&readme_path).unwrap_or_default();
     let table = gen_readme::support_table(root, &specs)?;
-    match gen_readme::replace_between_markers(&readme, &table) {
+    let states = gen_readme::state_table(&specs);
+    let updated = gen_readme::replace_between_markers(&readme, &table).and_then(|r| {
+        gen_readme::replace_between(&r, gen_readme::STATE_START, gen_readme::STATE_END, &states)
+    });
+    match updated {
         Some(updated) => ensure_file(root, readme_rel, &updated, mode, &mut problems)?,
         None => problems.push(Problem {
             file: readme_rel.to_owned(),
             what: format!(
-                "missing the markers `{}` and `{}` around the support table",
+                "missing the markers `{}`/`{}` around the support table or `{}`/`{}` around the state table",
                 gen_readme::START,
-                gen_readme::END
+                gen_readme::END,
+                gen_readme::STATE_START,
+                gen_readme::STATE_END
             ),
         }),
     }
