@@ -271,3 +271,59 @@ macro_rules! client_builder_methods {
         }
     };
 }
+
+/// A fully signed request as it would be sent, for `--dry-run` style inspection: method,
+/// URL (with the signed query string), headers and body. Secret-bearing headers are
+/// redacted when it is built.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PreparedRequest {
+    /// HTTP method.
+    pub method: String,
+    /// The full URL, query string included.
+    pub url: String,
+    /// Headers in the order they are sent (names lowercase).
+    pub headers: Vec<(String, String)>,
+    /// The body as text, if any.
+    pub body: Option<String>,
+}
+
+impl PreparedRequest {
+    /// The text put in place of a redacted value.
+    pub const REDACTED: &'static str = "[redacted]";
+
+    /// Describes `request`, replacing the values of the headers named in `redact`
+    /// (case-insensitive) and of `authorization` when it is HTTP Basic (a reversible
+    /// encoding of the secret) with [`PreparedRequest::REDACTED`].
+    pub fn from_request(request: &reqwest::Request, redact: &[&str]) -> Self {
+        let headers = request
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                let basic = name == reqwest::header::AUTHORIZATION
+                    && text.trim_start().to_ascii_lowercase().starts_with("basic ");
+                let hidden = basic || redact.iter().any(|r| name.as_str().eq_ignore_ascii_case(r));
+                let shown = if hidden {
+                    if basic {
+                        format!("Basic {}", Self::REDACTED)
+                    } else {
+                        Self::REDACTED.to_owned()
+                    }
+                } else {
+                    text
+                };
+                (name.as_str().to_owned(), shown)
+            })
+            .collect();
+        let body = request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .map(|b| String::from_utf8_lossy(b).into_owned());
+        Self {
+            method: request.method().as_str().to_owned(),
+            url: request.url().as_str().to_owned(),
+            headers,
+            body,
+        }
+    }
+}

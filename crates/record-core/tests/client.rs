@@ -165,3 +165,35 @@ fn an_html_error_page_keeps_the_status_error() {
     let e = decode_json::<Shape>(&raw(404, "")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
 }
+
+#[test]
+fn prepared_requests_redact_basic_credentials_and_named_headers() {
+    use record_core::client::PreparedRequest;
+    let http = reqwest::Client::new();
+    let req = http
+        .post("http://127.0.0.1:1/?Action=X&Signature=abc")
+        .header("Authorization", "Basic dXNlcjpzZWNyZXQ=")
+        .header("X-Security-Token", "sts-secret")
+        .header("X-Date", "20240101T000000Z")
+        .body(r#"{"TaskId":"t"}"#)
+        .build()
+        .unwrap();
+    let p = PreparedRequest::from_request(&req, &["x-security-token"]);
+    assert_eq!(p.method, "POST");
+    assert_eq!(p.url, "http://127.0.0.1:1/?Action=X&Signature=abc");
+    assert_eq!(p.body.as_deref(), Some(r#"{"TaskId":"t"}"#));
+    let get = |n: &str| {
+        p.headers
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(get("authorization"), Some("Basic [redacted]"));
+    assert_eq!(get("x-security-token"), Some("[redacted]"));
+    assert_eq!(get("x-date"), Some("20240101T000000Z"));
+    let json = serde_json::to_string(&p).unwrap();
+    assert!(
+        !json.contains("dXNlcjpzZWNyZXQ=") && !json.contains("sts-secret"),
+        "{json}"
+    );
+}
