@@ -1,0 +1,221 @@
+//! Credentials and per-vendor settings: environment variables first, then a profile of the
+//! TOML config file.
+//!
+//! ```toml
+//! # ~/.config/recq/config.toml
+//! [profiles.default.zego]
+//! app_id = "1234567890"
+//! server_secret = "…"
+//! region = "sha"                          # optional: a documented host by name
+//!
+//! [profiles.staging.volc]
+//! access_key = "AKLT…"
+//! secret_key = "…"
+//! session_token = "…"                     # optional, STS
+//! endpoint = "http://127.0.0.1:8080"      # optional: any base URL
+//! ```
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A problem with the configuration (exit code 2).
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The config file.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Profiles by name.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// One profile: settings per vendor.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// ZEGO.
+    pub zego: Option<VendorSection>,
+    /// QingCloud RTC.
+    pub qingcloud: Option<VendorSection>,
+    /// Volcengine RTC.
+    pub volc: Option<VendorSection>,
+    /// Agora.
+    pub agora: Option<VendorSection>,
+}
+
+/// One vendor's settings in a profile: its credential keys, plus `endpoint` and `region`.
+#[derive(Default, Deserialize)]
+pub struct VendorSection {
+    /// Base URL override.
+    pub endpoint: Option<String>,
+    /// A documented host, by name.
+    pub region: Option<String>,
+    /// Credential values by key (`app_id`, `server_secret`, …).
+    #[serde(flatten)]
+    pub values: BTreeMap<String, toml::Value>,
+}
+
+/// Where credentials and settings come from for one run.
+pub struct Settings {
+    /// The file read, if any.
+    pub path: Option<PathBuf>,
+    /// The profile name.
+    pub profile_name: String,
+    profile: Profile,
+    env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
+}
+
+impl std::fmt::Debug for Settings {
+    /// Shows where settings come from, never a credential value.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("path", &self.path)
+            .field("profile_name", &self.profile_name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The environment variable of each credential and its key in a profile section.
+pub const CREDENTIAL_KEYS: &[(&str, &str, &str)] = &[
+    ("zego", "ZEGO_APP_ID", "app_id"),
+    ("zego", "ZEGO_SERVER_SECRET", "server_secret"),
+    ("qingcloud", "QINGCLOUD_ACCESS_KEY_ID", "access_key_id"),
+    ("qingcloud", "QINGCLOUD_SECRET_ACCESS_KEY", "secret_access_key"),
+    ("volc", "VOLC_ACCESSKEY", "access_key"),
+    ("volc", "VOLC_SECRETKEY", "secret_key"),
+    ("volc", "VOLC_SESSION_TOKEN", "session_token"),
+    ("agora", "AGORA_CUSTOMER_ID", "customer_id"),
+    ("agora", "AGORA_CUSTOMER_SECRET", "customer_secret"),
+];
+
+impl Settings {
+    /// Loads the config file (`explicit` path, else `RECQ_CONFIG`, else the default path
+    /// when it exists) and picks the profile (`explicit`, else `RECQ_PROFILE`, else
+    /// `default`). A named file that is missing or invalid, and a named profile that the
+    /// file lacks, are errors.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the file and the problem.
+    pub fn load(
+        explicit_path: Option<&Path>,
+        explicit_profile: Option<&str>,
+        env: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Result<Self, ConfigError> {
+        let named = explicit_path
+            .map(Path::to_path_buf)
+            .or_else(|| env("RECQ_CONFIG").map(PathBuf::from));
+        let (path, file) = match named {
+            Some(p) => {
+                let text = std::fs::read_to_string(&p).map_err(|e| {
+                    ConfigError(format!("cannot read config file {}: {e}", p.display()))
+                })?;
+                (Some(p), Some(text))
+            }
+            None => match default_path() {
+                Some(p) if p.is_file() => {
+                    let text = std::fs::read_to_string(&p).map_err(|e| {
+                        ConfigError(format!("cannot read config file {}: {e}", p.display()))
+                    })?;
+                    (Some(p), Some(text))
+                }
+                _ => (None, None),
+            },
+        };
+        let mut parsed: ConfigFile = match (&path, file) {
+            (Some(p), Some(text)) => toml::from_str(&text).map_err(|e| {
+                ConfigError(format!("config file {} is not valid: {e}", p.display()))
+            })?,
+            _ => ConfigFile::default(),
+        };
+        let explicit_profile = explicit_profile
+            .map(str::to_owned)
+            .or_else(|| env("RECQ_PROFILE"));
+        let profile_name = explicit_profile
+            .clone()
+            .unwrap_or_else(|| "default".to_owned());
+        let profile = match parsed.profiles.remove(&profile_name) {
+            Some(p) => p,
+            None if explicit_profile.is_some() => {
+                return Err(ConfigError(format!(
+                    "profile `{profile_name}` is not in {}",
+                    path.as_ref()
+                        .map_or_else(|| "any config file (none was found)".to_owned(), |p| p.display().to_string())
+                )));
+            }
+            None => Profile::default(),
+        };
+        Ok(Self {
+            path,
+            profile_name,
+            profile,
+            env: Box::new(env),
+        })
+    }
+
+    fn section(&self, vendor: &str) -> Option<&VendorSection> {
+        match vendor {
+            "zego" => self.profile.zego.as_ref(),
+            "qingcloud" => self.profile.qingcloud.as_ref(),
+            "volc" => self.profile.volc.as_ref(),
+            "agora" => self.profile.agora.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// A credential variable: the environment first, then the profile key it maps to.
+    pub fn lookup(&self, var: &str) -> Option<String> {
+        if let Some(v) = (self.env)(var) {
+            return Some(v);
+        }
+        let (vendor, _, key) = CREDENTIAL_KEYS.iter().find(|(_, v, _)| *v == var)?;
+        let value = self.section(vendor)?.values.get(*key)?;
+        Some(match value {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    }
+
+    /// Where a missing credential could be set, for error messages.
+    pub fn hint(&self, vendor: &str) -> String {
+        let keys: Vec<String> = CREDENTIAL_KEYS
+            .iter()
+            .filter(|(v, _, _)| *v == vendor)
+            .map(|(_, var, key)| format!("{var} or `{key}`"))
+            .collect();
+        let file = self.path.as_ref().map_or_else(
+            || {
+                default_path().map_or_else(
+                    || "a config file".to_owned(),
+                    |p| format!("{} (not found)", p.display()),
+                )
+            },
+            |p| p.display().to_string(),
+        );
+        format!(
+            "set {} under [profiles.{}.{vendor}] in {file}",
+            keys.join(", "),
+            self.profile_name
+        )
+    }
+
+    /// The vendor's endpoint and region settings from the profile.
+    pub fn endpoint_and_region(&self, vendor: &str) -> (Option<String>, Option<String>) {
+        self.section(vendor)
+            .map(|s| (s.endpoint.clone(), s.region.clone()))
+            .unwrap_or_default()
+    }
+}
+
+/// `<config dir>/recq/config.toml` (`~/.config/recq/config.toml` on Linux).
+pub fn default_path() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("recq").join("config.toml"))
+}

@@ -1,0 +1,3 @@
+//! `recq`: query RTC cloud recordings from the shell.
+
+fn main() {}

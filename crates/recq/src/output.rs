@@ -1,0 +1,153 @@
+//! Printing recordings: a readable table (state coloured on a terminal) or JSON.
+
+use record_facade::{Recording, RecordingState, UnixMillis};
+use std::fmt::Write as _;
+
+/// Formats a Unix-millisecond time as RFC 3339 UTC with milliseconds.
+pub fn format_time(t: Option<UnixMillis>) -> String {
+    let Some(UnixMillis(ms)) = t else {
+        return "-".to_owned();
+    };
+    let nanos = i128::from(ms) * 1_000_000;
+    time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
+        .ok()
+        .and_then(|d| {
+            d.format(&time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| format!("{ms} ms"))
+}
+
+/// The state, coloured with ANSI codes when `colour` is set.
+pub fn state_text(state: RecordingState, colour: bool) -> String {
+    if !colour {
+        return state.as_str().to_owned();
+    }
+    let code = match state {
+        RecordingState::Completed => "32",
+        RecordingState::Failed | RecordingState::Gone => "31",
+        RecordingState::Recording => "36",
+        RecordingState::Paused | RecordingState::Stopping | RecordingState::Processing => "33",
+        RecordingState::Starting => "34",
+        RecordingState::Unknown => "35",
+    };
+    format!("\x1b[{code}m{}\x1b[0m", state.as_str())
+}
+
+fn size_text(bytes: Option<u64>) -> String {
+    match bytes {
+        None => "-".to_owned(),
+        Some(b) if b < 1024 => format!("{b} B"),
+        Some(b) if b < 1024 * 1024 => format!("{:.1} KiB", b as f64 / 1024.0),
+        Some(b) if b < 1024 * 1024 * 1024 => format!("{:.1} MiB", b as f64 / 1048576.0),
+        Some(b) => format!("{:.2} GiB", b as f64 / 1073741824.0),
+    }
+}
+
+/// Aligns rows into columns; widths count characters, colour codes excluded.
+fn render(rows: &[Vec<String>]) -> String {
+    let visible = |s: &str| {
+        let mut n = 0;
+        let mut in_escape = false;
+        for c in s.chars() {
+            match (in_escape, c) {
+                (false, '\x1b') => in_escape = true,
+                (true, 'm') => in_escape = false,
+                (true, _) => {}
+                (false, _) => n += 1,
+            }
+        }
+        n
+    };
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| visible(c))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(visible(cell));
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                line.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    out
+}
+
+/// The header of the recordings table.
+pub fn table_header() -> Vec<String> {
+    ["VENDOR", "TASK", "STATE", "VENDOR STATUS", "STARTED", "ENDED", "FILES", "STOP REASON"]
+        .map(str::to_owned)
+        .to_vec()
+}
+
+/// One row of the recordings table.
+pub fn table_row(r: &Recording, colour: bool) -> Vec<String> {
+    vec![
+        r.vendor.id().to_owned(),
+        r.task.to_string(),
+        state_text(r.state, colour),
+        format!("{} ({})", r.vendor_status.code, r.vendor_status.meaning),
+        format_time(r.started_at),
+        format_time(r.ended_at),
+        r.files.len().to_string(),
+        r.stop_reason.clone().unwrap_or_else(|| "-".to_owned()),
+    ]
+}
+
+/// Rows rendered as a table (header included).
+pub fn table(rows: Vec<Vec<String>>) -> String {
+    let mut all = vec![table_header()];
+    all.extend(rows);
+    render(&all)
+}
+
+/// One recording in detail: the summary table, then its files.
+pub fn recording_detail(r: &Recording, colour: bool) -> String {
+    let mut out = table(vec![table_row(r, colour)]);
+    if !r.files.is_empty() {
+        out.push('\n');
+        let mut rows = vec![
+            ["FILE", "STATE", "SIZE", "DURATION", "FORMAT", "STARTED", "URL"]
+                .map(str::to_owned)
+                .to_vec(),
+        ];
+        for f in &r.files {
+            rows.push(vec![
+                f.name.clone(),
+                f.state
+                    .map_or_else(|| "-".to_owned(), |s| state_text(s, colour)),
+                size_text(f.size_bytes),
+                f.duration
+                    .map_or_else(|| "-".to_owned(), |d| format!("{:.1} s", d.0 as f64 / 1000.0)),
+                f.format.clone().unwrap_or_else(|| "-".to_owned()),
+                format_time(f.started_at),
+                f.url.clone().unwrap_or_else(|| "-".to_owned()),
+            ]);
+        }
+        out.push_str(&render(&rows));
+        for f in &r.files {
+            if let Some(w) = &f.warning {
+                let _ = writeln!(out, "warning: {}: {w}", f.name);
+            }
+        }
+    }
+    out
+}
+
+/// One recording as one line of JSON.
+pub fn json_line(r: &Recording) -> String {
+    serde_json::to_string(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
