@@ -73,6 +73,16 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Client
+//!
+//! [`Client`] calls the API: `Client::builder(credentials).build()?`, then
+//! [`Client::list_recordings`] with a [`ListRecordingsRequest`]. It signs every attempt
+//! afresh, retries what a retry can help (HTTP 429 honouring `Retry-After`, 5xx, timeouts,
+//! connection errors), applies the timeouts, the body cap and an optional client-side rate
+//! limit (QingCloud documents none, so none by default), and turns any `code` other than
+//! `"success"` into a [`record_core::Error`] that keeps the raw code. The [`client`] module
+//! has a complete example and the error rules.
+//!
 //! # Signing
 //!
 //! Requests are authenticated with QingCloud's RTC-specific HMAC-SHA256 query signature
@@ -101,10 +111,12 @@
 mod generated;
 pub use generated::*;
 
+pub mod client;
 pub mod credentials;
 pub mod signing;
 pub mod validation;
 
+pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use signing::SignedRequest;
 

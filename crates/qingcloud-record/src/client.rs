@@ -1,0 +1,320 @@
+//! The async client of QingCloud RTC's `GET /v1/cloudRecord` (查询录制).
+//!
+//! [`Client::builder`] takes the [`Credentials`]; [`ClientBuilder::build`] gives a
+//! [`Client`] whose [`Client::list_recordings`] signs the query with the RTC HMAC-SHA256
+//! scheme of [`crate::signing`] (a fresh `time_stamp` for every attempt), sends it to
+//! `https://rtc.api.qingcloud.com/v1/cloudRecord` and decodes the answer.
+//!
+//! What the shared transport of `record-core` does for every call: per-attempt and total
+//! timeouts, a cap on the body size, retries of retryable failures (connection errors,
+//! timeouts, HTTP 429 and 5xx) with full-jitter backoff that honours `Retry-After`, an
+//! optional client-side rate limit, and a tracing span per attempt.
+//!
+//! QingCloud documents no rate limit, so the client sends as fast as it is called unless
+//! [`ClientBuilder::rate_limit`] sets one. It documents no host other than the default one
+//! either ([`crate::hosts::ALL`] is empty), so [`ClientBuilder::host`] accepts no name; use
+//! [`ClientBuilder::base_url`] for a proxy or an emulator.
+//!
+//! # Errors
+//!
+//! Only `code == "success"` is documented. QingCloud documents no error code, no error body
+//! and no HTTP status of an error (vendor-facts §2.3), so an answer is classified like this:
+//!
+//! 1. A JSON object whose `code` (a string, or a number read as its decimal text) is not
+//!    `"success"` is an error carrying that code ([`Error::vendor_code`]), the `message` (or
+//!    `msg`) string if the body has one ([`Error::vendor_message`]), the HTTP status and an
+//!    excerpt of the body. A code of [`crate::ERROR_CODES`] (none today) gets its documented
+//!    kind and retryable bit; otherwise an error HTTP status decides the kind (as
+//!    [`record_core::client::error_for_status`]: 401 unauthenticated, 429 rate limited, 5xx
+//!    server, ...); otherwise (HTTP 2xx) the kind is [`ErrorKind::Vendor`], not retryable.
+//! 2. Any other answer with an error HTTP status is the status's error.
+//! 3. Anything else must be the documented success body; an empty, HTML, truncated or
+//!    wrongly typed body is an [`ErrorKind::Decode`] error with the HTTP status, the JSON
+//!    path of the failure and an excerpt.
+//!
+//! A `Retry-After` header (HTTP 429) is kept in [`Error::retry_after`]. The docs name no
+//! request id, in the body or in a header, so errors carry none.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use qingcloud_record::{Client, Credentials, ListRecordingsRequest};
+//! use record_core::ErrorKind;
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // QINGCLOUD_ACCESS_KEY_ID and QINGCLOUD_SECRET_ACCESS_KEY.
+//!     let client = Client::builder(Credentials::from_env()?).build()?;
+//!
+//!     // Recordings of the last 6 hours, 50 per page.
+//!     let request = ListRecordingsRequest::builder()
+//!         .app_id("34723259bb8f4768bc7a9c7cbb126baa")
+//!         .channel("crIUxmwHA2")
+//!         .from_hour(6)
+//!         .to_hour(0)
+//!         .limit(50)
+//!         .build()?;
+//!
+//!     match client.list_recordings(&request).await {
+//!         Ok(page) => {
+//!             println!("{} recording(s) in all", page.total_count.unwrap_or_default());
+//!             for task in page.recinfos.unwrap_or_default() {
+//!                 let state = task.status.map(|s| s.base_state());
+//!                 println!("task {}: {:?} -> {:?}", task.id, task.status, state);
+//!             }
+//!         }
+//!         Err(err) => match err.kind() {
+//!             ErrorKind::Unauthenticated => eprintln!("check the API key pair: {err}"),
+//!             ErrorKind::InvalidRequest => eprintln!("fix the request: {err}"),
+//!             _ if err.is_retryable() => eprintln!("temporary failure, try again later: {err}"),
+//!             _ => eprintln!(
+//!                 "QingCloud error, code {:?}, message {:?}: {err}",
+//!                 err.vendor_code(),
+//!                 err.vendor_message()
+//!             ),
+//!         },
+//!     }
+//!     Ok(())
+//! }
+//! ```
+
+use crate::{
+    Credentials, ListRecordingsRequest, ListRecordingsResponse, VENDOR, endpoints, error_code_info,
+    hosts, signing,
+};
+use record_core::client::{ClientSettings, decode_json, error_for_status, join_path};
+use record_core::transport::{
+    Operation, RateLimitScope, RawResponse, Transport, TransportConfig, retry_after,
+};
+use record_core::{Clock, DecodeDetails, Error, ErrorKind, SystemClock};
+use reqwest::header::{ACCEPT, HeaderValue};
+use std::fmt;
+use std::sync::Arc;
+
+/// The operation of [`Client::list_recordings`], for errors and tracing spans.
+const OPERATION: Operation = Operation {
+    vendor: VENDOR,
+    action: endpoints::LIST_RECORDINGS.name,
+};
+
+/// Builder of a [`Client`]: the common settings (host, timeouts, retries, rate limit, body
+/// cap, user agent) and the [`Clock`] the signature reads the time from.
+///
+/// Its [`Debug`] shows the credentials with the secret redacted.
+#[derive(Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    credentials: Credentials,
+    settings: ClientSettings,
+    clock: Arc<dyn Clock>,
+}
+
+impl ClientBuilder {
+    record_core::client_builder_methods!();
+
+    /// The clock the `time_stamp` of each signature is read from (default: the system
+    /// clock). Tests inject a `record_core::FixedClock`. The server accepts a signature for
+    /// 15 minutes, so a real client needs a clock within that of the server's.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidRequest`] (parameter `base_url`) for a host name not in
+    /// [`crate::hosts::ALL`] (which is empty: QingCloud documents only the default host) or
+    /// a base URL that is not an absolute `http`/`https` URL without query or fragment;
+    /// [`ErrorKind::Transport`] when the HTTP client cannot be initialised.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self
+            .settings
+            .resolve_base_url(VENDOR, hosts::DEFAULT, hosts::ALL)?;
+        let transport =
+            Transport::new(self.settings.transport).map_err(|e| e.with_vendor(VENDOR))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport,
+                base_url,
+                credentials: self.credentials,
+                clock: self.clock,
+            }),
+        })
+    }
+}
+
+/// An async client of the QingCloud RTC cloud-recording query API.
+///
+/// Cloning is cheap and shares everything: the HTTP connection pool, the rate limiter, the
+/// credentials and the clock. Its [`Debug`] never shows the secret access key.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Transport,
+    base_url: reqwest::Url,
+    credentials: Credentials,
+    clock: Arc<dyn Clock>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("credentials", &self.inner.credentials)
+            .field("transport", self.inner.transport.config())
+            .field("clock", &self.inner.clock)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A builder with the defaults: the documented host ([`crate::hosts::DEFAULT`]), no
+    /// rate limit (none is documented), 5 s to connect, 10 s per attempt, 30 s per call,
+    /// 3 attempts, a 4 MiB body cap and the system clock.
+    ///
+    /// ```
+    /// use qingcloud_record::{Client, Credentials};
+    /// let client = Client::builder(Credentials::new("QYACCESSKEYIDEXAMPLE", "SECRETACCESSKEY")?)
+    ///     .build()?;
+    /// assert_eq!(client.base_url().as_str(), "https://rtc.api.qingcloud.com/");
+    /// # Ok::<(), record_core::Error>(())
+    /// ```
+    pub fn builder(credentials: Credentials) -> ClientBuilder {
+        ClientBuilder {
+            credentials,
+            settings: ClientSettings::new(
+                endpoints::LIST_RECORDINGS.rate_limit_per_sec,
+                RateLimitScope::Client,
+            ),
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// The base URL requests are sent to (endpoint paths are appended to its path).
+    pub fn base_url(&self) -> &reqwest::Url {
+        &self.inner.base_url
+    }
+
+    /// The transport settings: timeouts, retry policy, rate limit, body cap, user agent.
+    pub fn transport_config(&self) -> &TransportConfig {
+        self.inner.transport.config()
+    }
+
+    /// Lists the recording tasks of one channel (查询录制, `GET /v1/cloudRecord`): one page
+    /// of the tasks of `request.app_id()`/`request.channel()` in the window `from_hour` ..
+    /// `to_hour` hours before now.
+    ///
+    /// The query is signed again for every attempt (fresh `time_stamp`) and sent exactly as
+    /// [`signing::SignedRequest::query_string`] writes it.
+    ///
+    /// # Errors
+    ///
+    /// See the [module documentation](self#errors): an answer whose `code` is not
+    /// `"success"`, an error HTTP status, an undecodable body, a timeout or a connection
+    /// failure, each after the retries the policy allows for retryable ones.
+    pub async fn list_recordings(
+        &self,
+        request: &ListRecordingsRequest,
+    ) -> Result<ListRecordingsResponse, Error> {
+        let inner = &*self.inner;
+        let path = request.path();
+        let query = request.query_pairs();
+        let url = join_path(&inner.base_url, &path);
+        let build = |_attempt: u32| -> Result<reqwest::Request, Error> {
+            let signed = signing::sign_with_clock(
+                endpoints::LIST_RECORDINGS.method,
+                &path,
+                &query,
+                None,
+                &inner.credentials,
+                inner.clock.as_ref(),
+            )?;
+            tracing::trace!(time_stamp = %signed.time_stamp, "signed");
+            let mut url = url.clone();
+            // The signer's string is already percent-encoded with the characters the
+            // signature covers; it holds only unreserved characters, `%XX`, `/`, `=` and
+            // `&`, which `set_query` keeps as they are.
+            url.set_query(Some(&signed.query_string));
+            let mut http = reqwest::Request::new(reqwest::Method::GET, url);
+            http.headers_mut()
+                .insert(ACCEPT, HeaderValue::from_static("application/json"));
+            Ok(http)
+        };
+        inner
+            .transport
+            .execute(OPERATION, build, decode_list_recordings)
+            .await
+    }
+}
+
+/// Classifies a raw answer of `GET /v1/cloudRecord` (see the module's `# Errors`).
+fn decode_list_recordings(raw: RawResponse) -> Result<ListRecordingsResponse, Error> {
+    if let Some(envelope) = CodeEnvelope::parse(&raw.body)
+        && envelope.code != ListRecordingsResponse::SUCCESS_CODE
+    {
+        return Err(vendor_error(&raw, envelope));
+    }
+    if let Some(err) = error_for_status(&raw) {
+        return Err(err);
+    }
+    decode_json(&raw)
+}
+
+/// What an answer says about itself: its `code` and, if any, a message. Read leniently
+/// because QingCloud documents no error body.
+struct CodeEnvelope {
+    code: String,
+    message: Option<String>,
+}
+
+impl CodeEnvelope {
+    /// `None` unless `body` is a JSON object with a string or numeric `code`.
+    fn parse(body: &[u8]) -> Option<Self> {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let object = value.as_object()?;
+        let code = match object.get("code")? {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => return None,
+        };
+        let message = ["message", "msg"]
+            .iter()
+            .find_map(|key| object.get(*key).and_then(serde_json::Value::as_str))
+            .map(str::to_owned);
+        Some(Self { code, message })
+    }
+}
+
+/// The error of an answer whose `code` is not `"success"`.
+fn vendor_error(raw: &RawResponse, envelope: CodeEnvelope) -> Error {
+    let mut err = match error_code_info(&envelope.code) {
+        Some(info) => Error::new(info.kind, info.meaning).with_retryable(info.retryable),
+        None => error_for_status(raw).unwrap_or_else(|| {
+            Error::new(
+                ErrorKind::Vendor,
+                "QingCloud answered with a code other than \"success\" \
+                 (QingCloud documents no error codes)",
+            )
+        }),
+    };
+    err = err
+        .with_vendor_code(envelope.code)
+        .with_http_status(raw.status);
+    if let Some(message) = envelope.message {
+        err = err.with_vendor_message(message);
+    }
+    if err.decode_details().is_none() {
+        err = err.with_decode_details(DecodeDetails::new(None, &raw.body));
+    }
+    if err.retry_after().is_none()
+        && let Some(delay) = retry_after(&raw.headers)
+    {
+        err = err.with_retry_after(delay);
+    }
+    err
+}
