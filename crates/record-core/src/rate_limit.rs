@@ -20,7 +20,9 @@ impl RateLimiter {
     /// A limiter allowing `per_second` requests per second; `None` when `per_second` is 0.
     pub fn per_second(per_second: u32) -> Option<Self> {
         (per_second > 0).then(|| Self {
-            interval: Duration::from_secs(1) / per_second,
+            // Rounded up to the nanosecond, so that `per_second` intervals never fit in
+            // less than one second (1 s / 60 truncated would let 61 starts into 999.99996 ms).
+            interval: Duration::from_nanos(1_000_000_000u64.div_ceil(u64::from(per_second))),
             next_free: Arc::new(Mutex::new(None)),
         })
     }

@@ -30,6 +30,18 @@
 //! a [`record_core::Clock`]. [`Credentials::from_env`] reads `VOLC_ACCESSKEY`,
 //! `VOLC_SECRETKEY` and, for STS, `VOLC_SESSION_TOKEN`; the secret parts are never printed.
 //!
+//! # Client
+//!
+//! [`Client`] calls the API: `Client::builder(credentials).build()?` gives a client of the
+//! default host (`host("ap-singapore-1")` or `base_url(..)` for others), and
+//! [`Client::get_record_task`] sends a [`GetRecordTaskRequest`] and returns the decoded
+//! [`GetRecordTaskResponse`] or a classified [`record_core::Error`] (a
+//! `ResponseMetadata.Error` in an HTTP 200 answer is an error too). Each attempt is signed
+//! anew; the client keeps to the documented 60 requests per second for itself and all its
+//! clones, retries throttling and server errors with backoff, and bounds every attempt and
+//! call in time. See the [`client`] module for the error rules, regions and a complete
+//! example.
+//!
 //! # Example
 //!
 //! ```
@@ -90,10 +102,12 @@
 mod generated;
 pub use generated::*;
 
+pub mod client;
 pub mod credentials;
 pub mod signing;
 pub mod validation;
 
+pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use signing::{
     RequestToSign, SignableHeader, SignedHeaderSet, SignedRequest, Signer, SigningKey,
@@ -163,29 +177,50 @@ impl GetRecordTaskResponse {
     pub fn to_error(&self, http_status: Option<u16>) -> Option<record_core::Error> {
         let meta = &self.response_metadata;
         let vendor_error = meta.error.as_ref()?;
-        let (kind, retryable, meaning) = match classify_error_code(&vendor_error.code) {
-            Some(info) => (info.kind, info.retryable, info.meaning),
-            None => {
-                let kind = kind_for_http_status(http_status);
-                (
-                    kind,
-                    kind.is_retryable_by_default(),
-                    "undocumented error code",
-                )
-            }
-        };
-        let mut error = record_core::Error::new(kind, meaning)
-            .with_retryable(retryable)
-            .with_vendor(VENDOR)
-            .with_action(endpoints::GET_RECORD_TASK.name)
-            .with_vendor_code(vendor_error.code.clone())
-            .with_vendor_message(vendor_error.message.clone())
-            .with_request_id(meta.request_id.clone());
-        if let Some(status) = http_status {
-            error = error.with_http_status(status);
-        }
-        Some(error)
+        Some(classified_error(
+            &vendor_error.code,
+            Some(&vendor_error.message),
+            Some(&meta.request_id),
+            http_status,
+        ))
     }
+}
+
+/// The [`record_core::Error`] for the vendor error `code` (see
+/// [`GetRecordTaskResponse::to_error`]), with whatever message and request id the answer
+/// carried.
+pub(crate) fn classified_error(
+    code: &str,
+    message: Option<&str>,
+    request_id: Option<&str>,
+    http_status: Option<u16>,
+) -> record_core::Error {
+    let (kind, retryable, meaning) = match classify_error_code(code) {
+        Some(info) => (info.kind, info.retryable, info.meaning),
+        None => {
+            let kind = kind_for_http_status(http_status);
+            (
+                kind,
+                kind.is_retryable_by_default(),
+                "undocumented error code",
+            )
+        }
+    };
+    let mut error = record_core::Error::new(kind, meaning)
+        .with_retryable(retryable)
+        .with_vendor(VENDOR)
+        .with_action(endpoints::GET_RECORD_TASK.name)
+        .with_vendor_code(code);
+    if let Some(message) = message {
+        error = error.with_vendor_message(message);
+    }
+    if let Some(id) = request_id {
+        error = error.with_request_id(id);
+    }
+    if let Some(status) = http_status {
+        error = error.with_http_status(status);
+    }
+    error
 }
 
 impl ResponseError {
