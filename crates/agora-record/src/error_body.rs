@@ -41,7 +41,8 @@ impl ErrorBody {
     /// Kind and retryability come from the documented code or message when there is one
     /// ([`ErrorBody::error_code_info`]); otherwise from the HTTP status: 400 invalid request,
     /// 401 unauthenticated, 403 permission denied, 404 not found (the session ended, failed,
-    /// or is in failover), 429 rate limited, 5xx server, anything else vendor.
+    /// or is in failover; the message says so), 429 rate limited, 5xx server, anything else
+    /// (including an undocumented code inside an HTTP 200 answer) vendor.
     ///
     /// ```
     /// use agora_record::ErrorBody;
@@ -56,13 +57,7 @@ impl ErrorBody {
     pub fn to_error(&self, http_status: u16) -> Error {
         let mut err = match self.error_code_info() {
             Some(info) => Error::new(info.kind, info.meaning).with_retryable(info.retryable),
-            None => {
-                let kind = kind_for_status(http_status);
-                Error::new(
-                    kind,
-                    format!("HTTP {http_status} from the cloud recording API"),
-                )
-            }
+            None => Error::new(kind_for_status(http_status), fallback_message(http_status)),
         };
         err = err
             .with_vendor(VENDOR)
@@ -77,6 +72,25 @@ impl ErrorBody {
             err = err.with_vendor_message(text);
         }
         err
+    }
+}
+
+/// The message of a `query` answered with HTTP 404 and no documented code: the session is
+/// not (or no longer) running.
+pub(crate) const SESSION_NOT_FOUND: &str = "no active cloud-recording session for this \
+     resource ID and sid: the recording has ended, failed to start or never started, or the \
+     sid, resource ID, App ID or mode is wrong (query answers only while the session runs; \
+     during a failover of up to ~90 s it also answers 404, so query again later)";
+
+/// The message of an undocumented error answer with this HTTP status.
+fn fallback_message(status: u16) -> std::borrow::Cow<'static, str> {
+    match status {
+        404 => SESSION_NOT_FOUND.into(),
+        200..=299 => format!(
+            "the cloud recording API answered HTTP {status} with an undocumented error code"
+        )
+        .into(),
+        _ => format!("HTTP {status} from the cloud recording API").into(),
     }
 }
 
@@ -114,6 +128,7 @@ mod tests {
         assert_eq!(e.vendor_code(), Some("404"));
         assert_eq!(e.vendor_message(), Some("failed to find worker"));
         assert_eq!(e.http_status(), Some(404));
+        assert!(e.message().contains("has ended"), "{e}");
         Ok(())
     }
 

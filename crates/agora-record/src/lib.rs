@@ -1,4 +1,4 @@
-//! Typed models for the Agora / Shengwang (声网) cloud-recording `query` API.
+//! Typed models and an async client for the Agora / Shengwang (声网) cloud-recording `query` API.
 //!
 //! `GET /v1/apps/{appid}/cloud_recording/resourceid/{resourceid}/sid/{sid}/mode/{mode}/query`
 //! (查询云端录制状态) reads the state of a running cloud-recording session: the service
@@ -31,6 +31,15 @@
 //! Decoding is lenient where the vendor is inconsistent: legacy spellings (`filelistMode`,
 //! `filename`) are accepted, numbers and booleans sent as strings (`"5"`, `"true"`) are read,
 //! and undocumented enumeration values are kept as `Unknown(raw)`.
+//!
+//! # Client
+//!
+//! [`Client`] (in [`client`]) sends the query: `Client::builder(credentials)` picks the host
+//! (`.host("global")`, a regional name from [`hosts::ALL`], or `.base_url(..)`), timeouts,
+//! retries and the rate limit (10 requests per second for the whole client by default), and
+//! [`Client::query`] returns the typed [`QueryResponse`] or a classified
+//! [`record_core::Error`] (HTTP 404, the session is not running, is
+//! [`record_core::ErrorKind::NotFound`]). The [`client`] module docs have a complete example.
 //!
 //! # Example
 //!
@@ -92,6 +101,7 @@
 mod generated;
 pub use generated::*;
 
+pub mod client;
 pub mod credentials;
 mod error_body;
 mod file_list;
@@ -99,6 +109,7 @@ pub mod signing;
 mod state;
 pub mod validation;
 
+pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use signing::BasicAuthorization;
 

@@ -1,0 +1,374 @@
+//! The async HTTP client for the cloud-recording `query` API.
+//!
+//! [`Client::query`] sends
+//! `GET {base}/v1/apps/{appid}/cloud_recording/resourceid/{resourceid}/sid/{sid}/mode/{mode}/query`
+//! (path segments percent-encoded) with `Authorization: Basic …` ([`crate::signing`]),
+//! `Accept: application/json` and the documented `Content-Type: application/json`, and no
+//! body. The shared [`record_core::transport::Transport`] does the rest: a client-side rate
+//! limit of 10 requests per second for the whole client (the documented limit, shared by
+//! every clone), per-attempt and total timeouts, a cap on the body size, retries of
+//! retryable failures (HTTP 429 honouring `Retry-After`, 5xx, timeouts, connection errors)
+//! with full-jitter backoff, and `tracing` spans.
+//!
+//! Answers are classified as follows:
+//!
+//! * HTTP 2xx: decoded as [`QueryResponse`]; a 2xx body carrying a non-zero `code` is the
+//!   service error it reports (a documented code gets its documented kind, an undocumented
+//!   one is [`ErrorKind::Vendor`]); an empty, HTML, truncated or wrongly typed body is an
+//!   [`ErrorKind::Decode`] error with the HTTP status, the JSON path and an excerpt.
+//! * Any other status: the gateway body `{"message": …}` or the service body
+//!   `{"code": N, "reason": …}` ([`ErrorBody`]) is looked up in [`crate::ERROR_CODES`]
+//!   (kind and retryability as documented); otherwise the HTTP status decides. HTTP 404
+//!   without a documented message means the session is not running (ended, failed to start,
+//!   never started, or a wrong sid / resource ID): [`ErrorKind::NotFound`], not retried,
+//!   whatever the body (JSON, empty or not JSON).
+//! * Every error keeps the vendor code (the service `code`, or the gateway `message`), the
+//!   vendor message, the HTTP status, the `X-Request-ID` response header when Agora sent
+//!   one, and the `Retry-After` delay when there was one (HTTP 429).
+//!
+//! # Example
+//!
+//! ```no_run
+//! use agora_record::{Client, Credentials, QueryRequest, RecordingMode};
+//! use record_core::ErrorKind;
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // The console's RESTful API keys, from AGORA_CUSTOMER_ID and AGORA_CUSTOMER_SECRET.
+//!     let credentials = Credentials::from_env()?;
+//!     // One client per process: clones share the connection pool and the 10/s rate limit.
+//!     let client = Client::builder(credentials)
+//!         .host("global") // https://api.agora.io; the default is https://api.sd-rtn.com
+//!         .build()?;
+//!
+//!     let request = QueryRequest::builder()
+//!         .appid(std::env::var("AGORA_APP_ID")?)
+//!         .resourceid(std::env::var("AGORA_RESOURCE_ID")?)
+//!         .sid(std::env::var("AGORA_SID")?)
+//!         .mode(RecordingMode::Mix)
+//!         .build()?;
+//!
+//!     match client.query(&request).await {
+//!         Ok(response) => {
+//!             let server = &response.server_response;
+//!             println!("status {:?} -> {:?}", server.status, response.recording_state());
+//!             if let Some(files) = &server.file_list {
+//!                 for name in files.file_names() {
+//!                     println!("file {name}");
+//!                 }
+//!             }
+//!         }
+//!         // HTTP 404: the recording has ended, failed to start, or the ids are wrong.
+//!         Err(err) if err.kind() == ErrorKind::NotFound => {
+//!             println!("no running session: {err}");
+//!         }
+//!         Err(err) if err.kind() == ErrorKind::Unauthenticated => {
+//!             eprintln!("check AGORA_CUSTOMER_ID / AGORA_CUSTOMER_SECRET: {err}");
+//!         }
+//!         // Rate limited, 5xx, timeouts: already retried by the client; try again later.
+//!         Err(err) if err.is_retryable() => {
+//!             eprintln!("temporary failure after {} attempt(s): {err}", err.attempts());
+//!         }
+//!         Err(err) => {
+//!             eprintln!(
+//!                 "query failed: {err} (code {:?}, request id {:?})",
+//!                 err.vendor_code(),
+//!                 err.request_id()
+//!             );
+//!             return Err(err.into());
+//!         }
+//!     }
+//!     Ok(())
+//! }
+//! ```
+
+use crate::error_body::SESSION_NOT_FOUND;
+use crate::{Credentials, ErrorBody, QueryRequest, QueryResponse, VENDOR, endpoints, hosts};
+use record_core::client::{ClientSettings, decode_json, error_for_status, join_path};
+use record_core::transport::{Operation, RateLimitScope, RawResponse, Transport, retry_after};
+use record_core::{Clock, DecodeDetails, Error, ErrorKind, SystemClock};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use serde::Deserialize;
+use std::fmt;
+use std::sync::Arc;
+
+/// The response headers a request id is read from (Agora sends `X-Request-ID` on some
+/// answers; header names are case-insensitive).
+pub const REQUEST_ID_HEADERS: &[&str] = &["x-request-id"];
+
+/// Builder of a [`Client`]: start with [`Client::builder`], change what you need, then
+/// [`build`](ClientBuilder::build).
+///
+/// Defaults: host [`hosts::DEFAULT`] (`https://api.sd-rtn.com`), 10 requests per second for
+/// the whole client, 5 s to connect, 10 s per attempt, 30 s per call, 3 attempts, 4 MiB body
+/// cap, the system clock.
+#[derive(Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    credentials: Credentials,
+    settings: ClientSettings,
+    clock: Arc<dyn Clock>,
+}
+
+impl ClientBuilder {
+    record_core::client_builder_methods!();
+
+    /// The wall clock handed to the signer. Agora's HTTP Basic authentication does not
+    /// depend on time, so this only matters for parity with the other vendors' clients
+    /// (tests inject a [`record_core::FixedClock`]).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Builds the client: resolves the base URL, computes the `Authorization` header once
+    /// and creates the HTTP client and the rate limiter.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidRequest`] (parameter `base_url`) for a host name that
+    /// [`hosts::ALL`] does not list or a base URL that is not an absolute `http`/`https` URL
+    /// without query, fragment or credentials; [`ErrorKind::Transport`] if the HTTP client
+    /// cannot be created.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self
+            .settings
+            .resolve_base_url(VENDOR, hosts::DEFAULT, hosts::ALL)?;
+        let auth = crate::signing::sign_with_clock(&self.credentials, self.clock.as_ref());
+        let mut authorization =
+            HeaderValue::from_str(auth.expose_header_value()).map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidRequest,
+                    "the credentials cannot be sent in an HTTP header",
+                )
+                .with_vendor(VENDOR)
+            })?;
+        authorization.set_sensitive(true);
+        let transport =
+            Transport::new(self.settings.transport).map_err(|e| e.with_vendor(VENDOR))?;
+        Ok(Client {
+            transport,
+            inner: Arc::new(Inner {
+                base_url,
+                authorization,
+                customer_id: self.credentials.customer_id().to_owned(),
+                clock: self.clock,
+            }),
+        })
+    }
+}
+
+/// The Agora cloud-recording client.
+///
+/// Cheap to clone: clones share the one HTTP connection pool and the rate limiter (10
+/// requests per second for all of them together by default), so create one per process.
+/// Its [`Debug`] shows the base URL, the Customer ID and the settings, never the secret.
+#[derive(Clone)]
+pub struct Client {
+    transport: Transport,
+    inner: Arc<Inner>,
+}
+
+/// What the clones of a client share besides the transport.
+struct Inner {
+    base_url: reqwest::Url,
+    /// `Basic base64(id:secret)`, marked sensitive; computed once, sent on every attempt.
+    authorization: HeaderValue,
+    customer_id: String,
+    clock: Arc<dyn Clock>,
+}
+
+impl Client {
+    /// A builder with the defaults listed on [`ClientBuilder`].
+    pub fn builder(credentials: Credentials) -> ClientBuilder {
+        ClientBuilder {
+            credentials,
+            settings: ClientSettings::new(
+                endpoints::QUERY.rate_limit_per_sec,
+                RateLimitScope::Client,
+            ),
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// A client with every default (`Client::builder(credentials).build()`).
+    ///
+    /// # Errors
+    ///
+    /// As for [`ClientBuilder::build`].
+    pub fn new(credentials: Credentials) -> Result<Self, Error> {
+        Self::builder(credentials).build()
+    }
+
+    /// The base URL requests go to, e.g. `https://api.sd-rtn.com/` or, for
+    /// `.host("eu-central-1")`, `https://api-eu-central-1.sd-rtn.com/`.
+    pub fn base_url(&self) -> &reqwest::Url {
+        &self.inner.base_url
+    }
+
+    /// The Customer ID the client authenticates with (not secret).
+    pub fn customer_id(&self) -> &str {
+        &self.inner.customer_id
+    }
+
+    /// Queries the state of a cloud-recording session (查询云端录制状态): the service status,
+    /// the recorded files or, in web mode, the extension services.
+    ///
+    /// Only answers while the session is active; afterwards Agora answers HTTP 404, which
+    /// is an [`ErrorKind::NotFound`] error.
+    ///
+    /// # Errors
+    ///
+    /// A classified [`Error`] (see the [module docs](self)): [`ErrorKind::NotFound`] when
+    /// the session is not running, [`ErrorKind::Unauthenticated`] for rejected credentials,
+    /// [`ErrorKind::InvalidRequest`] for rejected parameters, [`ErrorKind::RateLimited`]
+    /// (retryable, with [`Error::retry_after`]) when throttled, [`ErrorKind::Server`] for
+    /// 5xx, [`ErrorKind::Timeout`] / [`ErrorKind::Transport`] when no answer came,
+    /// [`ErrorKind::Decode`] for an answer that is not the documented JSON, and
+    /// [`ErrorKind::Vendor`] for an undocumented service code.
+    pub async fn query(&self, request: &QueryRequest) -> Result<QueryResponse, Error> {
+        let url = join_path(&self.inner.base_url, &request.path());
+        let authorization = &self.inner.authorization;
+        let op = Operation {
+            vendor: VENDOR,
+            action: endpoints::QUERY.name,
+        };
+        self.transport
+            .execute(
+                op,
+                |_attempt| {
+                    // Basic authentication has no timestamp or nonce: every attempt carries
+                    // the same header, computed once in `build()`.
+                    let mut req = reqwest::Request::new(reqwest::Method::GET, url.clone());
+                    let headers = req.headers_mut();
+                    headers.insert(AUTHORIZATION, authorization.clone());
+                    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+                    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                    Ok(req)
+                },
+                decode_query,
+            )
+            .await
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("vendor", &VENDOR)
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("customer_id", &self.inner.customer_id)
+            .field("authorization", &"[redacted]")
+            .field("transport", self.transport.config())
+            .field("clock", &self.inner.clock)
+            .finish()
+    }
+}
+
+/// Turns the raw answer to `query` into the typed response or a classified error.
+fn decode_query(raw: RawResponse) -> Result<QueryResponse, Error> {
+    let outcome = if (200..300).contains(&raw.status) {
+        match embedded_error(&raw) {
+            Some(err) => Err(err),
+            None => decode_json::<QueryResponse>(&raw),
+        }
+    } else {
+        Err(error_answer(&raw))
+    };
+    outcome.map_err(|err| annotate(err, &raw.headers))
+}
+
+/// Just the `code` of a body, to spot a service error inside a 2xx answer.
+#[derive(Deserialize)]
+struct CodeProbe {
+    #[serde(default)]
+    code: Option<serde_json::Value>,
+}
+
+/// The service error a 2xx body reports with a non-zero `code`, if any.
+fn embedded_error(raw: &RawResponse) -> Option<Error> {
+    let probe: CodeProbe = serde_json::from_slice(&raw.body).ok()?;
+    let code = probe.code?;
+    let success = match &code {
+        serde_json::Value::Null => true,
+        serde_json::Value::Number(n) => n.as_i64() == Some(0),
+        serde_json::Value::String(s) => s.trim() == "0",
+        _ => false,
+    };
+    if success {
+        return None;
+    }
+    let err = match serde_json::from_slice::<ErrorBody>(&raw.body) {
+        Ok(body) if body.code.is_some() => body.to_error(raw.status),
+        // A code that is not a number (or a body that is not the error shape): keep the raw
+        // code as sent.
+        _ => {
+            let raw_code = match &code {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Error::new(
+                ErrorKind::Vendor,
+                format!(
+                    "the cloud recording API answered HTTP {} with an undocumented error code",
+                    raw.status
+                ),
+            )
+            .with_vendor_code(raw_code)
+            .with_http_status(raw.status)
+            .with_decode_details(DecodeDetails::new(None, &raw.body))
+        }
+    };
+    Some(err)
+}
+
+/// The error a non-2xx answer means.
+fn error_answer(raw: &RawResponse) -> Error {
+    if let Ok(body) = serde_json::from_slice::<ErrorBody>(&raw.body)
+        && (body.code.is_some() || body.vendor_text().is_some())
+    {
+        return body.to_error(raw.status);
+    }
+    // No documented body (empty, `{}`, HTML, plain text, …): the HTTP status decides.
+    if raw.status == 404 {
+        let mut err = Error::new(ErrorKind::NotFound, SESSION_NOT_FOUND).with_http_status(404);
+        if !raw.body.is_empty() {
+            err = err.with_decode_details(DecodeDetails::new(None, &raw.body));
+        }
+        return err;
+    }
+    error_for_status(raw).unwrap_or_else(|| {
+        Error::new(
+            ErrorKind::Vendor,
+            format!("unexpected HTTP status {}", raw.status),
+        )
+        .with_http_status(raw.status)
+    })
+}
+
+/// Adds what the response headers say: the request id and the `Retry-After` delay.
+fn annotate(mut err: Error, headers: &HeaderMap) -> Error {
+    if err.request_id().is_none()
+        && let Some(id) = request_id(headers)
+    {
+        err = err.with_request_id(id);
+    }
+    if err.retry_after().is_none()
+        && let Some(delay) = retry_after(headers)
+    {
+        err = err.with_retry_after(delay);
+    }
+    err
+}
+
+/// The request id Agora sent, if any.
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS.iter().find_map(|name| {
+        headers
+            .get(*name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    })
+}
