@@ -1,4 +1,5 @@
-//! Typed models for the query side of the ZEGO (即构) cloud-recording server API.
+//! Typed models and an async client for the query side of the ZEGO (即构) cloud-recording
+//! server API.
 //!
 //! ZEGO cloud recording has two query actions, both `POST https://cloudrecord-api.zego.im/?Action=…`
 //! (or one of the regional [`hosts`]):
@@ -21,7 +22,7 @@
 //! Most of this crate is generated from `api-spec.toml` by `cargo xtask codegen`; the
 //! hand-written parts are the time-window check in [`validation`], the [`Credentials`]
 //! (`AppId` and `ServerSecret`, read with [`Credentials::from_env`] from `ZEGO_APP_ID` and
-//! `ZEGO_SERVER_SECRET`) and the request signer in [`signing`].
+//! `ZEGO_SERVER_SECRET`), the request signer in [`signing`] and the HTTP [`client`].
 //!
 //! # Signing
 //!
@@ -32,6 +33,16 @@
 //! and the time, checked against ZEGO's published vector and the golden vectors in
 //! `fixtures/zego/signing/`; [`signing::sign_with_clock`] draws the nonce
 //! ([`signing::generate_nonce`]) and reads a [`record_core::Clock`] for real requests.
+//!
+//! # Client
+//!
+//! [`Client`] (built with [`Client::builder`]) sends both actions to ZEGO's HTTPS hosts:
+//! [`Client::describe_record_status`] and [`Client::describe_tasks`] take a built request and
+//! return the typed response, or a [`record_core::Error`] whose kind and retryability follow
+//! ZEGO's documented codes ([`ERROR_CODES`]). It signs every attempt afresh, holds ZEGO's
+//! limit of 10 requests per second for each action, retries what a retry can fix (rate
+//! limits, timeouts, HTTP 5xx, code `300010000`) and can target a regional host by name
+//! ([`hosts::ALL`]). See the [`client`] module for the error mapping and a complete example.
 //!
 //! # Example
 //!
@@ -119,9 +130,11 @@ mod generated;
 
 pub use generated::*;
 
+pub mod client;
 pub mod credentials;
 pub mod signing;
 pub mod validation;
 
+pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use signing::SignedRequest;

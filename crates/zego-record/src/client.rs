@@ -1,0 +1,422 @@
+//! The async client of the ZEGO cloud-recording query API.
+//!
+//! [`Client`] sends the two documented query actions, `DescribeRecordStatus`
+//! ([`Client::describe_record_status`]) and `DescribeTasks` ([`Client::describe_tasks`]), as
+//! ZEGO documents them:
+//!
+//! * `POST {base}/?Action=…&AppId=…&SignatureNonce=…&Timestamp=…&Signature=…&SignatureVersion=2.0`,
+//!   the common parameters in the order [`SignedRequest::query_pairs`](crate::SignedRequest::query_pairs)
+//!   gives, with `Content-Type: application/json` and the request's JSON as the body;
+//! * every attempt (retries included) is signed afresh with [`signing::sign`]: a new
+//!   `SignatureNonce` and the current `Timestamp` (ZEGO allows ±10 minutes of clock skew);
+//! * a client-side limit of 10 requests per second **for each action** (ZEGO's documented
+//!   limit), shared by every clone of the client;
+//! * timeouts, retries with full-jitter backoff (honouring `Retry-After`), a response size cap
+//!   and tracing spans come from [`record_core::transport::Transport`].
+//!
+//! # Errors
+//!
+//! Every answer is the envelope `{Code, Message, RequestId, Data}`. `Code` 0 is success
+//! (`Message` is never looked at). Any other `Code`, whatever the HTTP status, becomes a
+//! [`record_core::Error`] whose [`kind`](record_core::Error::kind) and
+//! [`is_retryable`](record_core::Error::is_retryable) come from the documented table
+//! ([`ERROR_CODES`](crate::ERROR_CODES), e.g. `300000003` is
+//! [`RateLimited`](record_core::ErrorKind::RateLimited) and retried, `300001000` is
+//! [`NotFound`](record_core::ErrorKind::NotFound)), carrying the code
+//! ([`vendor_code`](record_core::Error::vendor_code)), the `Message`
+//! ([`vendor_message`](record_core::Error::vendor_message)), the `RequestId`
+//! ([`request_id`](record_core::Error::request_id)) and the HTTP status. An undocumented
+//! code is an [`ErrorKind::Vendor`] error keeping the raw code (or, when the HTTP status is
+//! itself an error, the error that status means, e.g. a retryable
+//! [`Server`](record_core::ErrorKind::Server) error for a 503). A body that is not the
+//! envelope (empty, an HTML gateway page, truncated, wrong types) follows
+//! [`record_core::client::decode_json`]: the HTTP status's error when the status is an
+//! error, otherwise an [`ErrorKind::Decode`] error with the JSON path and an excerpt.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use record_core::ErrorKind;
+//! use zego_record::{Client, Credentials, DescribeRecordStatusRequest, TaskStatus};
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // ZEGO_APP_ID (decimal) and ZEGO_SERVER_SECRET, from the ZEGO console.
+//!     let credentials = Credentials::from_env()?;
+//!     let client = Client::builder(credentials)
+//!         .host("sha") // optional: a documented regional host, here Mainland China (Shanghai)
+//!         .build()?;
+//!
+//!     let request = DescribeRecordStatusRequest::builder()
+//!         .task_id("X3CgNeE4I1qAAABN")
+//!         .build()?;
+//!     match client.describe_record_status(&request).await {
+//!         Ok(response) => {
+//!             // Code 0: the task's state and files.
+//!             if let Some(data) = response.data {
+//!                 match data.status {
+//!                     Some(TaskStatus::Recording) => println!("still recording"),
+//!                     Some(status) => println!("{status} ({:?})", status.base_state()),
+//!                     None => println!("no status reported"),
+//!                 }
+//!                 for file in data.record_files.unwrap_or_default() {
+//!                     println!("{:?} -> {:?}", file.file_id, file.file_url);
+//!                 }
+//!             }
+//!         }
+//!         Err(err) if err.kind() == ErrorKind::NotFound => {
+//!             println!("no such task (tasks can be queried for 3 days only)");
+//!         }
+//!         Err(err) if err.is_retryable() => {
+//!             // Rate limited, timed out or a ZEGO system error, after the client's own retries.
+//!             eprintln!("try again later: {err}");
+//!         }
+//!         Err(err) => {
+//!             // Unauthenticated (check AppId/ServerSecret and the clock), invalid request, ...
+//!             eprintln!("{} error: {err} (request id {:?})", err.kind(), err.request_id());
+//!             return Err(err.into());
+//!         }
+//!     }
+//!     Ok(())
+//! }
+//! ```
+
+use crate::{
+    Credentials, DescribeRecordStatusRequest, DescribeRecordStatusResponse, DescribeTasksRequest,
+    DescribeTasksResponse, VENDOR, error_code_info, hosts, signing,
+};
+use record_core::client::{ClientSettings, decode_json, error_for_status, join_path};
+use record_core::transport::{
+    Operation, RateLimitScope, RawResponse, Transport, TransportConfig, retry_after,
+};
+use record_core::{Clock, EndpointInfo, Error, ErrorKind, SystemClock};
+use serde::Deserialize;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::Arc;
+
+/// ZEGO's documented rate limit of each query action, in requests per second (the client's
+/// default, counted separately for `DescribeRecordStatus` and `DescribeTasks`).
+pub const DEFAULT_RATE_LIMIT_PER_SEC: u32 = 10;
+
+/// A source of `SignatureNonce` values.
+type NonceSource = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// An async client of the ZEGO cloud-recording query API.
+///
+/// Built with [`Client::builder`]. Cloning is cheap and shares the connection pool, the
+/// rate limiters, the clock and the credentials, so one client (or its clones) should serve
+/// a whole process. Its [`Debug`] never shows the `ServerSecret`.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    credentials: Credentials,
+    base_url: reqwest::Url,
+    transport: Transport,
+    clock: Arc<dyn Clock>,
+    nonce_source: NonceSource,
+}
+
+impl Client {
+    /// A builder with ZEGO's defaults: the unified host `https://cloudrecord-api.zego.im`,
+    /// 10 requests per second per action, 5 s connect / 10 s per attempt / 30 s total
+    /// timeouts, 3 attempts, a 4 MiB response cap, the system clock and random nonces.
+    pub fn builder(credentials: Credentials) -> ClientBuilder {
+        ClientBuilder {
+            credentials,
+            settings: ClientSettings::new(
+                Some(DEFAULT_RATE_LIMIT_PER_SEC),
+                RateLimitScope::PerAction,
+            ),
+            clock: Arc::new(SystemClock),
+            nonce_source: Arc::new(signing::generate_nonce),
+        }
+    }
+
+    /// The base URL requests go to (the documented host chosen by name, the default host, or
+    /// the URL given to [`ClientBuilder::base_url`]), without a trailing `/` in its path.
+    pub fn base_url(&self) -> &reqwest::Url {
+        &self.inner.base_url
+    }
+
+    /// The `AppId` the client signs with.
+    pub fn app_id(&self) -> u32 {
+        self.inner.credentials.app_id()
+    }
+
+    /// The transport settings (timeouts, retry policy, rate limit, body cap, user agent).
+    pub fn transport_config(&self) -> &TransportConfig {
+        self.inner.transport.config()
+    }
+
+    /// `DescribeRecordStatus` (查询录制状态): the state of one recording task and of the
+    /// files it produced. Only tasks whose recording started within the last 3 days can be
+    /// queried; a task ZEGO does not know is a [`ErrorKind::NotFound`] error (code
+    /// `300001000`).
+    ///
+    /// # Errors
+    ///
+    /// A [`record_core::Error`] classified as described in the [module docs](self): a
+    /// documented ZEGO code by its table entry, an HTTP failure by its status, a timeout, a
+    /// connection failure, or an undecodable body.
+    pub async fn describe_record_status(
+        &self,
+        request: &DescribeRecordStatusRequest,
+    ) -> Result<DescribeRecordStatusResponse, Error> {
+        self.call(&DescribeRecordStatusRequest::ENDPOINT, request)
+            .await
+    }
+
+    /// `DescribeTasks` (查询录制任务列表): one page of the recording (Status 2) or ended
+    /// (Status 3) tasks of the `AppId` whose recording started within the request's window.
+    /// The window was checked when the request was built; it is not checked again here, so a
+    /// request built long before it is sent may be refused by ZEGO (code `300000004`,
+    /// [`ErrorKind::InvalidRequest`]).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Client::describe_record_status`].
+    pub async fn describe_tasks(
+        &self,
+        request: &DescribeTasksRequest,
+    ) -> Result<DescribeTasksResponse, Error> {
+        self.call(&DescribeTasksRequest::ENDPOINT, request).await
+    }
+
+    /// Sends one action: serializes the body once, signs every attempt afresh inside the
+    /// transport's `build` closure, and classifies the answer.
+    async fn call<B, T>(&self, endpoint: &EndpointInfo, body: &B) -> Result<T, Error>
+    where
+        B: Serialize,
+        T: DeserializeOwned,
+    {
+        let action = endpoint.action.unwrap_or(endpoint.name);
+        let body = serde_json::to_vec(body).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "the request body cannot be serialized as JSON",
+            )
+            .with_source(e)
+            .with_vendor(VENDOR)
+            .with_action(action)
+        })?;
+        let url = join_path(&self.inner.base_url, endpoint.path);
+        let op = Operation {
+            vendor: VENDOR,
+            action,
+        };
+        self.inner
+            .transport
+            .execute(
+                op,
+                |_attempt| self.inner.build_request(action, &url, &body),
+                |raw| classify::<T>(&raw),
+            )
+            .await
+    }
+}
+
+impl Inner {
+    /// Builds and signs one attempt: a fresh nonce and the clock's current second.
+    fn build_request(
+        &self,
+        action: &str,
+        url: &reqwest::Url,
+        body: &[u8],
+    ) -> Result<reqwest::Request, Error> {
+        let nonce = (self.nonce_source)();
+        let signed = signing::sign(
+            &self.credentials,
+            action,
+            &nonce,
+            self.clock.now().to_seconds(),
+        )?;
+        let mut url = url.clone();
+        url.set_query(Some(&signed.query_string()));
+        self.transport
+            .http()
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_vec())
+            .build()
+            .map_err(|e| {
+                Error::new(ErrorKind::InvalidRequest, "cannot build the HTTP request")
+                    .with_source(e)
+            })
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url.as_str())
+            .field("credentials", &inner.credentials)
+            .field("transport", inner.transport.config())
+            .field("clock", &inner.clock)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builder of a [`Client`]: [`Client::builder`], the setters, then [`ClientBuilder::build`].
+#[must_use]
+pub struct ClientBuilder {
+    credentials: Credentials,
+    settings: ClientSettings,
+    clock: Arc<dyn Clock>,
+    nonce_source: NonceSource,
+}
+
+impl ClientBuilder {
+    record_core::client_builder_methods!();
+
+    /// The clock whose current second goes into every request's `Timestamp` (default: the
+    /// system clock). Tests inject a [`record_core::FixedClock`].
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// **Testing hook**: where each attempt's `SignatureNonce` comes from (default:
+    /// [`signing::generate_nonce`], 8 random bytes as 16 lowercase hex digits). ZEGO wants a
+    /// new random nonce for every request; replace it only to make requests deterministic in
+    /// tests. A source that returns an empty string makes every call fail with an
+    /// [`ErrorKind::InvalidRequest`] error naming `SignatureNonce`.
+    pub fn nonce_source(mut self, source: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.nonce_source = Arc::new(source);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidRequest`] (parameter `base_url`) for a host name that
+    /// [`hosts::ALL`] does not list or a base URL that is not an absolute `http`/`https` URL
+    /// without query, fragment or credentials; [`ErrorKind::Transport`] when the HTTP client
+    /// cannot be initialised.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self
+            .settings
+            .resolve_base_url(VENDOR, hosts::DEFAULT, hosts::ALL)?;
+        let transport =
+            Transport::new(self.settings.transport).map_err(|e| e.with_vendor(VENDOR))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                credentials: self.credentials,
+                base_url,
+                transport,
+                clock: self.clock,
+                nonce_source: self.nonce_source,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("settings", &self.settings)
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The part of ZEGO's envelope that says whether a call failed. `Data` is ignored here.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(rename = "Code")]
+    code: EnvelopeCode,
+    #[serde(rename = "Message", default)]
+    message: Option<serde_json::Value>,
+    #[serde(rename = "RequestId", default)]
+    request_id: Option<serde_json::Value>,
+}
+
+/// `Code` is documented as an Int64; a numeric string is accepted too, so that an error is
+/// never hidden by a quoted code.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum EnvelopeCode {
+    Int(i64),
+    Text(String),
+}
+
+impl EnvelopeCode {
+    fn value(&self) -> Option<i64> {
+        match self {
+            Self::Int(i) => Some(*i),
+            Self::Text(s) => s.trim().parse().ok(),
+        }
+    }
+}
+
+/// A `Message` or `RequestId` as text (a string as is, any other JSON value as JSON text).
+fn text_of(value: Option<&serde_json::Value>) -> Option<String> {
+    match value? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Turns one answer into the typed response or a classified error (the transport's
+/// `decode` closure).
+fn classify<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
+    let envelope = serde_json::from_slice::<Envelope>(&raw.body)
+        .ok()
+        .and_then(|e| e.code.value().map(|code| (code, e)));
+    let Some((code, envelope)) = envelope else {
+        // Not the envelope: empty, HTML, truncated, or the wrong shape.
+        return decode_json::<T>(raw);
+    };
+    let request_id = text_of(envelope.request_id.as_ref());
+    let message = text_of(envelope.message.as_ref());
+    if code == 0 {
+        if let Some(mut e) = error_for_status(raw) {
+            // Code 0 with an HTTP error status: undocumented; trust the status.
+            if let Some(id) = request_id {
+                e = e.with_request_id(id);
+            }
+            return Err(e);
+        }
+        return decode_json::<T>(raw);
+    }
+    Err(vendor_error(raw, code, message, request_id))
+}
+
+/// The error of an envelope whose `Code` is not 0.
+fn vendor_error(
+    raw: &RawResponse,
+    code: i64,
+    message: Option<String>,
+    request_id: Option<String>,
+) -> Error {
+    let code_text = code.to_string();
+    let mut e = match error_code_info(&code_text) {
+        Some(info) => Error::new(info.kind, info.meaning).with_retryable(info.retryable),
+        None => match error_for_status(raw) {
+            // An undocumented code under an HTTP error status: the status says more.
+            Some(status_error) => status_error,
+            None => {
+                Error::new(ErrorKind::Vendor, "undocumented ZEGO error code").with_retryable(false)
+            }
+        },
+    };
+    e = e.with_vendor_code(code_text).with_http_status(raw.status);
+    if let Some(m) = message {
+        e = e.with_vendor_message(m);
+    }
+    if let Some(id) = request_id {
+        e = e.with_request_id(id);
+    }
+    if let Some(delay) = retry_after(&raw.headers) {
+        e = e.with_retry_after(delay);
+    }
+    e
+}
