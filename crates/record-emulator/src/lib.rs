@@ -1,0 +1,1 @@
+//! A local emulator of the four vendors' cloud-recording query APIs.

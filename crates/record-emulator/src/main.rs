@@ -1,0 +1,3 @@
+//! `record-emulator`: serve the emulated APIs.
+
+fn main() {}
