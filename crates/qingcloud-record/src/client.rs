@@ -4,6 +4,9 @@
 //! [`Client`] whose [`Client::list_recordings`] signs the query with the RTC HMAC-SHA256
 //! scheme of [`crate::signing`] (a fresh `time_stamp` for every attempt), sends it to
 //! `https://rtc.api.qingcloud.com/v1/cloudRecord` and decodes the answer.
+//! [`Client::list_recordings_stream`] walks the pages lazily (`offset`/`limit`),
+//! [`Client::prepare_list_recordings`] shows the exact request without sending it, and the
+//! client implements [`record_core::RecordingQuery`] (see [`crate::RecordingInfo::to_recording`]).
 //!
 //! What the shared transport of `record-core` does for every call: per-attempt and total
 //! timeouts, a cap on the body size, retries of retryable failures (connection errors,
@@ -79,10 +82,14 @@
 //! ```
 
 use crate::{
-    Credentials, ListRecordingsRequest, ListRecordingsResponse, VENDOR, endpoints, error_code_info,
-    hosts, signing,
+    Credentials, ListRecordingsRequest, ListRecordingsResponse, RecordingInfo, VENDOR, endpoints,
+    error_code_info, hosts, signing,
 };
-use record_core::client::{ClientSettings, decode_json, error_for_status, join_path};
+use futures::stream::BoxStream;
+use record_core::Page;
+use record_core::client::{
+    ClientSettings, PreparedRequest, decode_json, error_for_status, join_path,
+};
 use record_core::transport::{
     Operation, RateLimitScope, RawResponse, Transport, TransportConfig, retry_after,
 };
@@ -225,31 +232,146 @@ impl Client {
         let path = request.path();
         let query = request.query_pairs();
         let url = join_path(&inner.base_url, &path);
-        let build = |_attempt: u32| -> Result<reqwest::Request, Error> {
-            let signed = signing::sign_with_clock(
-                endpoints::LIST_RECORDINGS.method,
-                &path,
-                &query,
-                None,
-                &inner.credentials,
-                inner.clock.as_ref(),
-            )?;
-            tracing::trace!(time_stamp = %signed.time_stamp, "signed");
-            let mut url = url.clone();
-            // The signer's string is already percent-encoded with the characters the
-            // signature covers; it holds only unreserved characters, `%XX`, `/`, `=` and
-            // `&`, which `set_query` keeps as they are.
-            url.set_query(Some(&signed.query_string));
-            let mut http = reqwest::Request::new(reqwest::Method::GET, url);
-            http.headers_mut()
-                .insert(ACCEPT, HeaderValue::from_static("application/json"));
-            Ok(http)
-        };
+        let build = |_attempt: u32| build_list_recordings(inner, &url, &path, &query);
         inner
             .transport
             .execute(OPERATION, build, decode_list_recordings)
             .await
     }
+
+    /// The request [`Client::list_recordings`] would send for `request` on its first
+    /// attempt, for a dry run: built and signed by the same code, with the `time_stamp`
+    /// read from the client's clock now.
+    ///
+    /// Nothing is redacted, because nothing secret is sent: the secret access key only
+    /// keys the HMAC, and the request carries the access key id and the signature (valid
+    /// for 15 minutes for exactly this query) in its query string, and no credential header.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidRequest`] when the request cannot be signed (a clock outside the
+    /// years 0001..=9999).
+    ///
+    /// ```
+    /// use qingcloud_record::{Client, Credentials, ListRecordingsRequest};
+    /// use record_core::{FixedClock, UnixMillis};
+    /// use std::sync::Arc;
+    /// let client = Client::builder(Credentials::new("QYACCESSKEYIDEXAMPLE", "SECRETACCESSKEY")?)
+    ///     .clock(Arc::new(FixedClock::new(UnixMillis(1_634_280_298_000))))
+    ///     .build()?;
+    /// let request = ListRecordingsRequest::builder()
+    ///     .app_id("34723259bb8f4768bc7a9c7cbb126baa")
+    ///     .channel("crIUxmwHA2")
+    ///     .from_hour(3)
+    ///     .to_hour(0)
+    ///     .offset(0)
+    ///     .limit(20)
+    ///     .build()?;
+    /// let prepared = client.prepare_list_recordings(&request)?;
+    /// assert_eq!(prepared.method, "GET");
+    /// assert!(prepared.url.starts_with("https://rtc.api.qingcloud.com/v1/cloudRecord?"));
+    /// assert!(prepared.url.ends_with("&signature=Qd%2BXbJNQ0VAqEnJaIYKL2NphPUtpg4a0T%2F%2BDErkexhE%3D"));
+    /// assert!(!prepared.url.contains("SECRETACCESSKEY"));
+    /// # Ok::<(), record_core::Error>(())
+    /// ```
+    pub fn prepare_list_recordings(
+        &self,
+        request: &ListRecordingsRequest,
+    ) -> Result<PreparedRequest, Error> {
+        let inner = &*self.inner;
+        let path = request.path();
+        let url = join_path(&inner.base_url, &path);
+        let http = build_list_recordings(inner, &url, &path, &request.query_pairs())?;
+        Ok(PreparedRequest::from_request(&http, &[]))
+    }
+
+    /// Every task of `request`'s channel and window, as a lazy stream over the pages:
+    /// starting at `request.offset()` (0 when unset), each page is requested with
+    /// [`Client::list_recordings`] only when the stream needs its first item, and the next
+    /// `offset` is this one plus the number of tasks received. The stream ends after an
+    /// error, on an empty page, once `offset` reaches `total_count`, and on a page with
+    /// the same task ids as the previous one (a server ignoring `offset`).
+    ///
+    /// `from_hour`/`to_hour` are hours before the moment each page is requested, so a
+    /// long walk sees a slightly moving window (the API has no absolute times).
+    pub fn list_recordings_stream(
+        &self,
+        request: ListRecordingsRequest,
+    ) -> BoxStream<'_, Result<RecordingInfo, Error>> {
+        let first = request.offset().unwrap_or(0);
+        record_core::paginate(
+            first,
+            |item: &RecordingInfo| item.id,
+            move |offset: u32| {
+                let page_request = with_offset(&request, offset, self.clock());
+                async move {
+                    let page = self.list_recordings(&page_request?).await?;
+                    let items = page.recinfos.unwrap_or_default();
+                    let received = u32::try_from(items.len()).unwrap_or(u32::MAX);
+                    let next = offset
+                        .checked_add(received)
+                        .filter(|n| page.total_count.is_none_or(|total| u64::from(*n) < total));
+                    Ok(Page { items, next })
+                }
+            },
+        )
+    }
+
+    /// The clock the signatures (and the neutral `list`'s window) read the time from.
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        self.inner.clock.as_ref()
+    }
+}
+
+/// `request` with `offset` in place of its own.
+fn with_offset(
+    request: &ListRecordingsRequest,
+    offset: u32,
+    clock: &dyn Clock,
+) -> Result<ListRecordingsRequest, Error> {
+    let mut builder = ListRecordingsRequest::builder()
+        .app_id(request.app_id())
+        .channel(request.channel())
+        .offset(offset);
+    if let Some(v) = request.from_hour() {
+        builder = builder.from_hour(v);
+    }
+    if let Some(v) = request.to_hour() {
+        builder = builder.to_hour(v);
+    }
+    if let Some(v) = request.limit() {
+        builder = builder.limit(v);
+    }
+    builder.build_with_clock(clock)
+}
+
+/// Builds and signs one attempt of `GET /v1/cloudRecord` (a fresh `time_stamp` from the
+/// client's clock): what [`Client::list_recordings`] sends and
+/// [`Client::prepare_list_recordings`] shows.
+fn build_list_recordings(
+    inner: &Inner,
+    url: &reqwest::Url,
+    path: &str,
+    query: &[(&'static str, String)],
+) -> Result<reqwest::Request, Error> {
+    let signed = signing::sign_with_clock(
+        endpoints::LIST_RECORDINGS.method,
+        path,
+        query,
+        None,
+        &inner.credentials,
+        inner.clock.as_ref(),
+    )?;
+    tracing::trace!(time_stamp = %signed.time_stamp, "signed");
+    let mut url = url.clone();
+    // The signer's string is already percent-encoded with the characters the
+    // signature covers; it holds only unreserved characters, `%XX`, `/`, `=` and
+    // `&`, which `set_query` keeps as they are.
+    url.set_query(Some(&signed.query_string));
+    let mut http = reqwest::Request::new(reqwest::Method::GET, url);
+    http.headers_mut()
+        .insert(ACCEPT, HeaderValue::from_static("application/json"));
+    Ok(http)
 }
 
 /// Classifies a raw answer of `GET /v1/cloudRecord` (see the module's `# Errors`).

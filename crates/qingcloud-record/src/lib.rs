@@ -83,6 +83,27 @@
 //! `"success"` into a [`record_core::Error`] that keeps the raw code. The [`client`] module
 //! has a complete example and the error rules.
 //!
+//! # Vendor-neutral view
+//!
+//! [`RecordingInfo::to_recording`] and [`ListRecordingsResponse::to_recordings`] turn the
+//! tasks into [`record_core::Recording`]s (state from the spec's `base_state()`, the times
+//! `created`/`updated` read as +08:00, the storage location and `size` as one file entry,
+//! the typed item kept as `raw`), and [`Client`] implements [`record_core::RecordingQuery`]:
+//! `get` finds a task by id (or the most recent one) among the channel's tasks of the last
+//! 24 hours, and `list` walks the pages lazily ([`Client::list_recordings_stream`]). The
+//! mapping, field by field, is documented on [`RecordingInfo::to_recording`]; in short:
+//!
+//! * `status` → `state` and `vendor_status` (raw code, documented meaning); absent → state
+//!   `unknown` with an empty text code;
+//! * `created` → `started_at`; `updated` → `ended_at` once the state is terminal;
+//! * `status` 4/5/30–32 → `stop_reason` (`Stopping`, `AutoStopping`, `RecordProcessCored`);
+//! * `rec_path` (name), `size` (bytes), `rec_bucket`, `rec_zone`, `is_mix`, `acc_key_id`,
+//!   and non-empty `url_prefix`/`files` (extra) → one [`record_core::RecordingFile`]:
+//!   QingCloud lists no individual file, only where the recording is stored.
+//!
+//! [`Client::prepare_list_recordings`] shows the exact signed request of a call without
+//! sending it.
+//!
 //! # Signing
 //!
 //! Requests are authenticated with QingCloud's RTC-specific HMAC-SHA256 query signature
@@ -113,11 +134,13 @@ pub use generated::*;
 
 pub mod client;
 pub mod credentials;
+mod neutral;
 pub mod signing;
 pub mod validation;
 
 pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
+pub use neutral::{LIST_MAX_PAGE_SIZE, LIST_MAX_WINDOW, LOCAL_TIME_OFFSET_HOURS, parse_local_time};
 pub use signing::SignedRequest;
 
 impl ListRecordingsResponse {

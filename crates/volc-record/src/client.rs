@@ -77,7 +77,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use record_core::client::{
-    ClientSettings, decode_json, error_for_status, join_path, parse_base_url,
+    ClientSettings, PreparedRequest, decode_json, error_for_status, join_path, parse_base_url,
 };
 use record_core::transport::{Operation, RateLimitScope, RawResponse, Transport, retry_after};
 use record_core::{Clock, Error, SystemClock};
@@ -90,6 +90,9 @@ use crate::{
     ERROR_CODES, GetRecordTaskRequest, GetRecordTaskResponse, VENDOR, classified_error, endpoints,
     hosts,
 };
+
+/// Headers whose values [`Client::prepare_get_record_task`] hides: the STS session token.
+const REDACTED_HEADERS: &[&str] = &["x-security-token"];
 
 /// A client of the Volcengine RTC OpenAPI. Build it with [`Client::builder`].
 ///
@@ -267,17 +270,30 @@ impl Client {
             .await
     }
 
-    /// The request [`Client::get_record_task`] would send for `request` if it started an
-    /// attempt now: URL with the canonical query, `X-Date`, `X-Content-Sha256`,
-    /// `X-Security-Token` (STS credentials only), `Authorization` and `Accept` headers
-    /// (`Host` is added by the HTTP client from the URL). For inspection, or for sending
-    /// through another HTTP stack; nothing is sent, and the rate limiter is not used.
+    /// The request [`Client::get_record_task`] would send for `request` if it started its
+    /// first attempt now, for a dry run: method, URL with the canonical query, and the
+    /// headers `X-Date`, `X-Content-Sha256`, `X-Security-Token` (STS credentials only),
+    /// `Authorization` and `Accept`, built by the same signing code as a real attempt.
+    /// The session token is replaced with [`PreparedRequest::REDACTED`]; the
+    /// `Authorization` header is an HMAC signature and holds no secret. `Host` (the URL's
+    /// host and port), `User-Agent` and the other transport headers are added by the HTTP
+    /// client when sending. Nothing is sent, and the rate limiter is not used.
     ///
     /// # Errors
     ///
     /// [`InvalidRequest`](record_core::ErrorKind::InvalidRequest) when the request cannot
     /// be signed (the clock is outside the years 0000-9999, a header value is not valid).
     pub fn prepare_get_record_task(
+        &self,
+        request: &GetRecordTaskRequest,
+    ) -> Result<PreparedRequest, Error> {
+        let http = self.http_request_for(request)?;
+        Ok(PreparedRequest::from_request(&http, REDACTED_HEADERS))
+    }
+
+    /// The signed HTTP request of one attempt of [`Client::get_record_task`] at the clock's
+    /// current time (the session token header marked sensitive), unredacted.
+    pub(crate) fn http_request_for(
         &self,
         request: &GetRecordTaskRequest,
     ) -> Result<reqwest::Request, Error> {
@@ -448,6 +464,41 @@ mod tests {
             Some("ap-singapore-1")
         );
         assert_eq!(region("http://127.0.0.1:1234")?, None);
+        Ok(())
+    }
+
+    #[test]
+    fn the_session_token_is_sent_sensitive_and_prepared_redacted() -> Result<(), Error> {
+        const TOKEN: &str = "STS-token-for-the-unit-test";
+        let credentials = Credentials::new("AK", "SK")?.with_session_token(TOKEN)?;
+        let client = Client::builder(credentials)
+            .base_url("http://127.0.0.1:1")
+            .clock(Arc::new(record_core::FixedClock::new(
+                record_core::UnixMillis(1_718_781_186_000),
+            )))
+            .build()?;
+        let request = GetRecordTaskRequest::builder()
+            .app_id("a")
+            .room_id("r")
+            .task_id("t")
+            .build()?;
+        // What an attempt sends: the token, marked sensitive (hidden from `Debug`).
+        let http = client.http_request_for(&request)?;
+        let token = http.headers().get("x-security-token");
+        assert_eq!(token.map(HeaderValue::as_bytes), Some(TOKEN.as_bytes()));
+        assert!(token.is_some_and(HeaderValue::is_sensitive));
+        assert!(!format!("{http:?}").contains(TOKEN));
+        // The dry run: the same request, the token redacted.
+        let prepared = client.prepare_get_record_task(&request)?;
+        assert_eq!(
+            prepared,
+            PreparedRequest::from_request(&http, &["x-security-token"])
+        );
+        assert!(prepared.headers.contains(&(
+            "x-security-token".to_owned(),
+            PreparedRequest::REDACTED.to_owned()
+        )));
+        assert!(!format!("{prepared:?}").contains(TOKEN));
         Ok(())
     }
 

@@ -42,6 +42,16 @@
 //! call in time. See the [`client`] module for the error rules, regions and a complete
 //! example.
 //!
+//! # Vendor-neutral view
+//!
+//! [`GetRecordTaskResponse::to_recording`] turns an answer into a [`record_core::Recording`]
+//! (state with the `StartTaskFailed` refinement, raw status and its meaning, times in UTC
+//! milliseconds, stop reason, files with their Volcengine ids in `extra`; the typed answer
+//! stays in `raw`). [`Client`] implements [`record_core::RecordingQuery`]: `get` takes a
+//! [`record_core::TaskRef::Volcengine`]; `list` is refused, Volcengine has no list API.
+//! [`Client::prepare_get_record_task`] shows the signed request a call would send, the
+//! session token redacted.
+//!
 //! # Example
 //!
 //! ```
@@ -104,11 +114,13 @@ pub use generated::*;
 
 pub mod client;
 pub mod credentials;
+mod neutral;
 pub mod signing;
 pub mod validation;
 
 pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
+pub use neutral::{QUERY_HORIZON, STATUS_ABSENT};
 pub use signing::{
     RequestToSign, SignableHeader, SignedHeaderSet, SignedRequest, Signer, SigningKey,
     SigningKeyCache,
