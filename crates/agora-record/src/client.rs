@@ -9,6 +9,8 @@
 //! every clone), per-attempt and total timeouts, a cap on the body size, retries of
 //! retryable failures (HTTP 429 honouring `Retry-After`, 5xx, timeouts, connection errors)
 //! with full-jitter backoff, and `tracing` spans.
+//! [`Client::prepare_query`] builds the same request without sending it (a dry run), with
+//! the `Authorization` value redacted.
 //!
 //! Answers are classified as follows:
 //!
@@ -84,7 +86,9 @@
 
 use crate::error_body::SESSION_NOT_FOUND;
 use crate::{Credentials, ErrorBody, QueryRequest, QueryResponse, VENDOR, endpoints, hosts};
-use record_core::client::{ClientSettings, decode_json, error_for_status, join_path};
+use record_core::client::{
+    ClientSettings, PreparedRequest, decode_json, error_for_status, join_path,
+};
 use record_core::transport::{Operation, RateLimitScope, RawResponse, Transport, retry_after};
 use record_core::{Clock, DecodeDetails, Error, ErrorKind, SystemClock};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
@@ -228,7 +232,6 @@ impl Client {
     /// [`ErrorKind::Vendor`] for an undocumented service code.
     pub async fn query(&self, request: &QueryRequest) -> Result<QueryResponse, Error> {
         let url = join_path(&self.inner.base_url, &request.path());
-        let authorization = &self.inner.authorization;
         let op = Operation {
             vendor: VENDOR,
             action: endpoints::QUERY.name,
@@ -236,20 +239,65 @@ impl Client {
         self.transport
             .execute(
                 op,
-                |_attempt| {
-                    // Basic authentication has no timestamp or nonce: every attempt carries
-                    // the same header, computed once in `build()`.
-                    let mut req = reqwest::Request::new(reqwest::Method::GET, url.clone());
-                    let headers = req.headers_mut();
-                    headers.insert(AUTHORIZATION, authorization.clone());
-                    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-                    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                    Ok(req)
-                },
+                |_attempt| build_query_attempt(&url, &self.inner.authorization),
                 decode_query,
             )
             .await
     }
+
+    /// The request [`Client::query`] would send on its first attempt, for `--dry-run` style
+    /// inspection: method, full URL and headers, built by the same code as a real attempt.
+    /// The `Authorization: Basic …` value (a reversible encoding of the Customer Secret) is
+    /// shown as `Basic [redacted]`. Nothing is sent.
+    ///
+    /// ```
+    /// use agora_record::{Client, Credentials, QueryRequest, RecordingMode};
+    /// let client = Client::new(Credentials::new("customer-id", "customer-secret")?)?;
+    /// let request = QueryRequest::builder()
+    ///     .appid("app")
+    ///     .resourceid("res")
+    ///     .sid("sid")
+    ///     .mode(RecordingMode::Web)
+    ///     .build()?;
+    /// let prepared = client.prepare_query(&request)?;
+    /// assert_eq!(prepared.method, "GET");
+    /// assert_eq!(
+    ///     prepared.url,
+    ///     "https://api.sd-rtn.com/v1/apps/app/cloud_recording/resourceid/res/sid/sid/mode/web/query"
+    /// );
+    /// assert!(prepared.headers.contains(&("authorization".into(), "Basic [redacted]".into())));
+    /// # Ok::<(), record_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Only if the request cannot be built (it always can for a [`QueryRequest`]).
+    pub fn prepare_query(&self, request: &QueryRequest) -> Result<PreparedRequest, Error> {
+        let url = join_path(&self.inner.base_url, &request.path());
+        let req = build_query_attempt(&url, &self.inner.authorization)?;
+        Ok(PreparedRequest::from_request(&req, REDACTED_HEADERS))
+    }
+}
+
+/// Header names whose values [`Client::prepare_query`] hides, besides HTTP Basic
+/// `Authorization` (hidden anyway): any other `Authorization` scheme too.
+const REDACTED_HEADERS: &[&str] = &["authorization"];
+
+/// One attempt of `query`: `GET url` with the Basic `Authorization`, `Accept` and the
+/// documented `Content-Type`, no body. Used by [`Client::query`] for every attempt and by
+/// [`Client::prepare_query`].
+fn build_query_attempt(
+    url: &reqwest::Url,
+    authorization: &HeaderValue,
+) -> Result<reqwest::Request, Error> {
+    // Basic authentication has no timestamp or nonce: every attempt carries the same
+    // header, computed once in `build()`.
+    let mut req = reqwest::Request::new(reqwest::Method::GET, url.clone());
+    let headers = req.headers_mut();
+    headers.insert(AUTHORIZATION, authorization.clone());
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Ok(req)
 }
 
 impl fmt::Debug for Client {

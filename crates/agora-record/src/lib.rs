@@ -16,6 +16,9 @@
 //! * [`ErrorBody::error_code_info`] and [`ErrorBody::to_error`], which turn an error answer
 //!   into a [`record_core::Error`];
 //! * [`validation`], the hand-written request checks (none are needed for `query`).
+//! * [`QueryResponse::to_recording`] / [`QueryResponse::to_recording_for`], the vendor-neutral
+//!   [`record_core::Recording`], and [`Client`]'s [`record_core::RecordingQuery`] implementation
+//!   (see "Vendor-neutral view" below).
 //!
 //! # Authentication
 //!
@@ -40,6 +43,31 @@
 //! [`Client::query`] returns the typed [`QueryResponse`] or a classified
 //! [`record_core::Error`] (HTTP 404, the session is not running, is
 //! [`record_core::ErrorKind::NotFound`]). The [`client`] module docs have a complete example.
+//!
+//! # Vendor-neutral view
+//!
+//! [`QueryResponse::to_recording`] (or [`QueryResponse::to_recording_for`] with the request)
+//! turns an answer into a [`record_core::Recording`], and [`Client`] implements
+//! [`record_core::RecordingQuery`] ([`CAPABILITIES`]: `get` only, no listing; HTTP 404 means
+//! the session is gone). Field by field:
+//!
+//! | Agora (`QueryResponse`) | [`record_core::Recording`] |
+//! |---|---|
+//! | the caller's App ID | `task.app_id` (the answer does not repeat it) |
+//! | `resourceId`, `sid` (else the request's) | `task.resource_id`, `task.sid` |
+//! | the caller's mode | `task.mode` |
+//! | `serverResponse.status` | `state` ([`ServerResponse::recording_state`]: 0–4 starting, 5 recording or paused when a web recorder reports `onhold: true`, 6–7 stopping, 8 completed, 20 failed, anything else unknown) and `vendor_status` (raw code and documented meaning) |
+//! | smallest positive `sliceStartTime` (session, files) | `started_at` |
+//! | — | `ended_at`: always `None`: the query API reports no end time (it answers only while the session runs, then HTTP 404) |
+//! | — | `stop_reason`: always `None`: the query API reports none |
+//! | `serverResponse.fileList` (string) | one file: the M3U8 name, format from its extension (else `m3u8`, as documented) |
+//! | `serverResponse.fileList[]` (array) | one file per entry: `fileName` → `name`, extension → `format`, `sliceStartTime` → `started_at`; `trackType`, `uid`, `mixedAllUser`, `isPlayable` → `extra` |
+//! | `extensionServiceState[].payload.fileList[]` (web) | one file per entry: `filename` → `name`, extension → `format`, `sliceStartTime` → `started_at`; the service's `serviceName` → `extra` |
+//! | the whole typed answer | `raw` ([`Recording::raw_as::<QueryResponse>`](record_core::Recording::raw_as)): `cname`, `uid`, `fileListMode`, the web recorder's `state`/`onhold`, the CDN `outputs`, … |
+//!
+//! Agora reports no URL, size, duration or per-file state: those stay `None`. A
+//! `sliceStartTime` of 0 or less (the vendor page's example sends 0 as a placeholder) is not
+//! a time and is left out of `started_at` (it stays in `raw`).
 //!
 //! # Example
 //!
@@ -105,6 +133,7 @@ pub mod client;
 pub mod credentials;
 mod error_body;
 mod file_list;
+mod neutral;
 pub mod signing;
 mod state;
 pub mod validation;
@@ -114,3 +143,4 @@ pub use credentials::Credentials;
 pub use signing::BasicAuthorization;
 
 pub use file_list::FileList;
+pub use neutral::{CAPABILITIES, MISSING_STATUS_MEANING};
