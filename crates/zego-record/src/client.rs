@@ -85,7 +85,9 @@ use crate::{
     Credentials, DescribeRecordStatusRequest, DescribeRecordStatusResponse, DescribeTasksRequest,
     DescribeTasksResponse, VENDOR, error_code_info, hosts, signing,
 };
-use record_core::client::{ClientSettings, decode_json, error_for_status, join_path};
+use record_core::client::{
+    ClientSettings, PreparedRequest, decode_json, error_for_status, join_path,
+};
 use record_core::transport::{
     Operation, RateLimitScope, RawResponse, Transport, TransportConfig, retry_after,
 };
@@ -187,6 +189,45 @@ impl Client {
         self.call(&DescribeTasksRequest::ENDPOINT, request).await
     }
 
+    /// The exact `DescribeRecordStatus` request [`Client::describe_record_status`] would send
+    /// on its first attempt, for dry runs: method, URL with the signed query string
+    /// (`Action`, `AppId`, `SignatureNonce`, `Timestamp`, `Signature`, `SignatureVersion`),
+    /// headers and JSON body. It is built by the same code as a real attempt, so it draws a
+    /// nonce from the client's nonce source and reads its clock; nothing is sent.
+    ///
+    /// The `ServerSecret` never appears in a ZEGO request (only the MD5 `Signature` derived
+    /// from it, valid for this nonce and timestamp), so there is no header to redact.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidRequest`] when the request cannot be signed (an empty nonce from a
+    /// custom nonce source) or built.
+    pub fn prepare_describe_record_status(
+        &self,
+        request: &DescribeRecordStatusRequest,
+    ) -> Result<PreparedRequest, Error> {
+        self.prepare(&DescribeRecordStatusRequest::ENDPOINT, request)
+    }
+
+    /// The exact `DescribeTasks` request [`Client::describe_tasks`] would send on its first
+    /// attempt, for dry runs; see [`Client::prepare_describe_record_status`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`Client::prepare_describe_record_status`].
+    pub fn prepare_describe_tasks(
+        &self,
+        request: &DescribeTasksRequest,
+    ) -> Result<PreparedRequest, Error> {
+        self.prepare(&DescribeTasksRequest::ENDPOINT, request)
+    }
+
+    /// The clock the client signs with (also used to re-check the window of the next
+    /// pages of a `DescribeTasks` walk).
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        &*self.inner.clock
+    }
+
     /// Sends one action: serializes the body once, signs every attempt afresh inside the
     /// transport's `build` closure, and classifies the answer.
     async fn call<B, T>(&self, endpoint: &EndpointInfo, body: &B) -> Result<T, Error>
@@ -194,17 +235,7 @@ impl Client {
         B: Serialize,
         T: DeserializeOwned,
     {
-        let action = endpoint.action.unwrap_or(endpoint.name);
-        let body = serde_json::to_vec(body).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidRequest,
-                "the request body cannot be serialized as JSON",
-            )
-            .with_source(e)
-            .with_vendor(VENDOR)
-            .with_action(action)
-        })?;
-        let url = join_path(&self.inner.base_url, endpoint.path);
+        let (action, url, body) = self.encode(endpoint, body)?;
         let op = Operation {
             vendor: VENDOR,
             action,
@@ -218,7 +249,47 @@ impl Client {
             )
             .await
     }
+
+    /// Builds the first attempt of one action exactly as [`Client::call`] would, without
+    /// sending it, and describes it.
+    fn prepare<B: Serialize>(
+        &self,
+        endpoint: &EndpointInfo,
+        body: &B,
+    ) -> Result<PreparedRequest, Error> {
+        let (action, url, body) = self.encode(endpoint, body)?;
+        let request = self
+            .inner
+            .build_request(action, &url, &body)
+            .map_err(|e| e.with_vendor(VENDOR).with_action(action))?;
+        Ok(PreparedRequest::from_request(&request, REDACTED_HEADERS))
+    }
+
+    /// The action name, the URL without query and the JSON body of one action.
+    fn encode<B: Serialize>(
+        &self,
+        endpoint: &EndpointInfo,
+        body: &B,
+    ) -> Result<(&'static str, reqwest::Url, Vec<u8>), Error> {
+        let action = endpoint.action.unwrap_or(endpoint.name);
+        let body = serde_json::to_vec(body).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "the request body cannot be serialized as JSON",
+            )
+            .with_source(e)
+            .with_vendor(VENDOR)
+            .with_action(action)
+        })?;
+        let url = join_path(&self.inner.base_url, endpoint.path);
+        Ok((action, url, body))
+    }
 }
+
+/// Headers whose values a [`PreparedRequest`] hides. ZEGO requests carry no secret in any
+/// header (the `ServerSecret` only enters the MD5 `Signature` of the query string), so the
+/// list is empty; an HTTP Basic `Authorization` would be hidden anyway.
+const REDACTED_HEADERS: &[&str] = &[];
 
 impl Inner {
     /// Builds and signs one attempt: a fresh nonce and the clock's current second.

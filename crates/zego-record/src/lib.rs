@@ -43,6 +43,18 @@
 //! limit of 10 requests per second for each action, retries what a retry can fix (rate
 //! limits, timeouts, HTTP 5xx, code `300010000`) and can target a regional host by name
 //! ([`hosts::ALL`]). See the [`client`] module for the error mapping and a complete example.
+//! [`Client::prepare_describe_record_status`] and [`Client::prepare_describe_tasks`] show
+//! the exact signed request without sending it.
+//!
+//! # Vendor-neutral view
+//!
+//! [`DescribeRecordStatusResponse::to_recording`] and [`TaskSummary::to_recording`] turn
+//! ZEGO's answers into a [`record_core::Recording`] (state with the README's refinement
+//! for ended tasks, [`TaskStatus::refined_state`]; times in UTC milliseconds; files with
+//! their per-file state and the backup-storage [`BACKUP_STORAGE_WARNING`]), and [`Client`]
+//! implements [`record_core::RecordingQuery`]: `get` is DescribeRecordStatus, `list` walks
+//! DescribeTasks lazily ([`Client::describe_tasks_stream`]) and needs a status and a window
+//! of at most 3 days ([`LIST_MAX_WINDOW`], [`QUERY_HORIZON`]).
 //!
 //! # Example
 //!
@@ -132,9 +144,11 @@ pub use generated::*;
 
 pub mod client;
 pub mod credentials;
+mod neutral;
 pub mod signing;
 pub mod validation;
 
 pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
+pub use neutral::{BACKUP_STORAGE_WARNING, LIST_MAX_PAGE_SIZE, LIST_MAX_WINDOW, QUERY_HORIZON};
 pub use signing::SignedRequest;

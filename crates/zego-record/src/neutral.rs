@@ -1,0 +1,559 @@
+//! The vendor-neutral view of ZEGO recordings: [`DescribeRecordStatusResponse::to_recording`],
+//! [`TaskSummary::to_recording`] (and [`DescribeTasksResponse::to_recordings`]), the lazy
+//! task walker [`Client::describe_tasks_stream`], and `impl RecordingQuery for Client`.
+//!
+//! The mapping tables are on the public conversions:
+//! [`DescribeRecordStatusResponse::to_recording`], [`RecordFile::to_recording_file`],
+//! [`TaskSummary::to_recording`], and the state rule on [`TaskStatus::refined_state`].
+
+use crate::client::DEFAULT_RATE_LIMIT_PER_SEC;
+use crate::validation::DESCRIBE_TASKS_MAX_WINDOW;
+use crate::{
+    Client, DescribeRecordStatusRequest, DescribeRecordStatusResponse, DescribeTasksRequest,
+    DescribeTasksResponse, FileStatus, RecordFile, RecordStatus, TaskStatus, TaskSummary, VENDOR,
+    endpoints, error_code_info,
+};
+use futures::future;
+use futures::stream::{self, BoxStream, StreamExt as _, TryStreamExt as _};
+use record_core::{
+    Capabilities, Error, ErrorKind, ListFilter, ListStatus, Page, RawCode, Recording,
+    RecordingFile, RecordingQuery, RecordingState, RecordingStream, TaskRef, UnixMillis, Vendor,
+    VendorStatus, paginate, unsupported, wrong_vendor,
+};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The largest `PageSize` of DescribeTasks (spec: `PageSize` 1..=50; 该值需小于等于 50).
+pub const LIST_MAX_PAGE_SIZE: u32 = 50;
+
+/// The page size ZEGO uses when `PageSize` is not sent (spec: default 50).
+const DEFAULT_PAGE_SIZE: u32 = 50;
+
+/// The widest DescribeTasks window: `EndTime - StartTime` ≤ 3 days
+/// ([`DESCRIBE_TASKS_MAX_WINDOW`]).
+pub const LIST_MAX_WINDOW: Duration = Duration::from_millis(DESCRIBE_TASKS_MAX_WINDOW.0 as u64);
+
+/// How far back ZEGO answers at all: DescribeRecordStatus only knows tasks whose recording
+/// started within 3 days of the call, and DescribeTasks' `StartTime` must not be earlier
+/// than 3 days ago.
+pub const QUERY_HORIZON: Duration = Duration::from_millis(DESCRIBE_TASKS_MAX_WINDOW.0 as u64);
+
+/// The `warning` of a file with `Status` 4: it is complete, but in ZEGO's backup storage
+/// rather than the customer's, and ZEGO keeps it there for 3 days only.
+pub const BACKUP_STORAGE_WARNING: &str = "the upload to your cloud storage failed; the file is in ZEGO backup storage, which keeps it for 3 days only: download it in time";
+
+const DRS: &str = "DescribeRecordStatus";
+const DT: &str = "DescribeTasks";
+
+impl TaskStatus {
+    /// The vendor status of the neutral view: the raw code and the documented meaning
+    /// (`"undocumented value"` for [`TaskStatus::Unknown`], which keeps its code).
+    pub fn vendor_status(&self) -> VendorStatus {
+        VendorStatus {
+            code: RawCode::Int(self.raw()),
+            meaning: self.meaning().to_owned(),
+        }
+    }
+
+    /// The neutral state of a task in this status with these files: the spec's
+    /// [`base_state`](TaskStatus::base_state), except that 3 (ended) is
+    /// [`Processing`](RecordingState::Processing) while any file is still recording (1) or
+    /// uploading (2), [`Failed`](RecordingState::Failed) when no file is in progress and
+    /// one failed to upload (5), and [`Completed`](RecordingState::Completed) otherwise
+    /// (files in ZEGO's backup storage, 4, count as completed).
+    pub fn refined_state(&self, files: &[RecordFile]) -> RecordingState {
+        if *self != TaskStatus::Ended {
+            return self.base_state();
+        }
+        let has = |wanted: &[FileStatus]| {
+            files
+                .iter()
+                .any(|f| f.status.is_some_and(|s| wanted.contains(&s)))
+        };
+        if has(&[FileStatus::Recording, FileStatus::Uploading]) {
+            RecordingState::Processing
+        } else if has(&[FileStatus::UploadFailed]) {
+            RecordingState::Failed
+        } else {
+            RecordingState::Completed
+        }
+    }
+}
+
+impl RecordStatus {
+    /// The neutral state of the task: [`TaskStatus::refined_state`] with the task's files;
+    /// [`Unknown`](RecordingState::Unknown) when the answer has no `Status`.
+    pub fn recording_state(&self) -> RecordingState {
+        self.status.map_or(RecordingState::Unknown, |s| {
+            s.refined_state(self.record_files.as_deref().unwrap_or_default())
+        })
+    }
+}
+
+impl RecordFile {
+    /// The neutral view of this file:
+    ///
+    /// | ZEGO | neutral |
+    /// |---|---|
+    /// | `FileId` (else the last path segment of `FileUrl`, else empty) | `name` |
+    /// | `FileUrl` (absent for Qiniu and Alibaba Cloud VOD) | `url` |
+    /// | `FileSize` (bytes) | `size_bytes` |
+    /// | `Duration` (ms) | `duration` |
+    /// | `OutputFileFormat` (its raw text, kept when undocumented), else the extension of `name`, lowercase | `format` |
+    /// | `BeginTimestamp` (ms) | `started_at` (`0` → `None`) |
+    /// | `Status` | `state` (the spec's [`FileStatus::base_state`]); `warning` = [`BACKUP_STORAGE_WARNING`] for 4 (ZEGO backup storage, kept 3 days) |
+    /// | `FileId`, `VideoId`, `UserId`, `UserName`, `StreamId`, `MediaTrackType` (raw integer), `ResolutionWidth`, `ResolutionHeight`, `Status` (raw integer) | `extra`, under those names, when present |
+    pub fn to_recording_file(&self) -> RecordingFile {
+        let name = self
+            .file_id
+            .clone()
+            .or_else(|| self.file_url.as_deref().and_then(last_path_segment))
+            .unwrap_or_default();
+        let format = match &self.output_file_format {
+            Some(f) => Some(f.raw().to_owned()),
+            None => format_from_name(&name),
+        };
+        let mut extra = BTreeMap::new();
+        let mut put = |key: &str, value: Option<serde_json::Value>| {
+            if let Some(v) = value {
+                extra.insert(key.to_owned(), v);
+            }
+        };
+        put("FileId", self.file_id.clone().map(Into::into));
+        put("VideoId", self.video_id.clone().map(Into::into));
+        put("UserId", self.user_id.clone().map(Into::into));
+        put("UserName", self.user_name.clone().map(Into::into));
+        put("StreamId", self.stream_id.clone().map(Into::into));
+        put(
+            "MediaTrackType",
+            self.media_track_type.map(|t| t.raw().into()),
+        );
+        put("ResolutionWidth", self.resolution_width.map(Into::into));
+        put("ResolutionHeight", self.resolution_height.map(Into::into));
+        put("Status", self.status.map(|s| s.raw().into()));
+        RecordingFile {
+            name,
+            url: self.file_url.clone(),
+            size_bytes: self.file_size,
+            duration: self.duration,
+            format,
+            started_at: positive(self.begin_timestamp),
+            state: self.status.map(|s| s.base_state()),
+            warning: (self.status == Some(FileStatus::UploadedToBackup))
+                .then(|| BACKUP_STORAGE_WARNING.to_owned()),
+            extra,
+        }
+    }
+}
+
+impl DescribeRecordStatusResponse {
+    /// The neutral view of this answer for the task `task_id` (the answer itself does not
+    /// repeat the id):
+    ///
+    /// | ZEGO | neutral |
+    /// |---|---|
+    /// | the caller's `task_id` | `task`: `TaskRef::Zego { task_id }` |
+    /// | `Data.Status` (+ `RecordFiles[].Status`) | `state` ([`TaskStatus::refined_state`]), `vendor_status` (raw code and documented meaning; `"undocumented value"` for an unknown code) |
+    /// | `Data.RecordBeginTimestamp` (ms) | `started_at` (`0` → `None`) |
+    /// | `Data.RecordEndTimestamp` (ms) | `ended_at`, only when `Status` is 3 (ended) or 4 (ended abnormally); ZEGO may send `0` while a task runs: `0` → `None` |
+    /// | — | `stop_reason`: always `None` (ZEGO reports no stop reason) |
+    /// | `Data.RecordFiles[]` (absent in snapshot mode, or when nothing was published) | `files`, one each ([`RecordFile::to_recording_file`]) |
+    /// | the whole response (`Code`, `Message`, `RequestId`, `RoomId`, `RecordMode`, `StreamType`, every file field) | `raw` (this [`DescribeRecordStatusResponse`], via [`Recording::raw_as`]) |
+    ///
+    /// Keys the docs do not define are not kept by the typed model, so they are not in
+    /// `raw` either.
+    ///
+    /// # Errors
+    ///
+    /// For an error envelope (`Code` ≠ 0), the error its code means (kind and retryability
+    /// from [`ERROR_CODES`](crate::ERROR_CODES), carrying the code, `Message` and
+    /// `RequestId`); an [`ErrorKind::Decode`] error for a success envelope without `Data`
+    /// or without `Data.Status`.
+    pub fn to_recording(&self, task_id: &str) -> Result<Recording, Error> {
+        let request_id = self.request_id.as_deref();
+        if self.code != 0 {
+            return Err(envelope_error(
+                self.code,
+                self.message.as_deref(),
+                request_id,
+                DRS,
+            ));
+        }
+        let Some(data) = &self.data else {
+            return Err(decode_error(
+                "a success answer (Code 0) without Data",
+                request_id,
+                DRS,
+            ));
+        };
+        let Some(status) = data.status else {
+            return Err(decode_error(
+                "a success answer (Code 0) without Data.Status",
+                request_id,
+                DRS,
+            ));
+        };
+        let ended = matches!(status, TaskStatus::Ended | TaskStatus::EndedAbnormally);
+        Ok(Recording {
+            vendor: VENDOR,
+            task: TaskRef::Zego {
+                task_id: task_id.to_owned(),
+            },
+            state: data.recording_state(),
+            vendor_status: status.vendor_status(),
+            started_at: positive(data.record_begin_timestamp),
+            ended_at: if ended {
+                positive(data.record_end_timestamp)
+            } else {
+                None
+            },
+            stop_reason: None,
+            files: data
+                .record_files
+                .iter()
+                .flatten()
+                .map(RecordFile::to_recording_file)
+                .collect(),
+            raw: Arc::new(self.clone()),
+        })
+    }
+}
+
+impl TaskSummary {
+    /// The neutral view of one DescribeTasks item:
+    ///
+    /// | ZEGO | neutral |
+    /// |---|---|
+    /// | `TaskId` | `task`: `TaskRef::Zego { task_id }` |
+    /// | `Status` | `state` ([`TaskStatus::refined_state`] without files, i.e. the base state: an ended task is `completed` even if its files are still uploading, which only DescribeRecordStatus tells), `vendor_status` |
+    /// | `RecordBeginTimestamp` (ms) | `started_at` (`0` → `None`) |
+    /// | — | `ended_at`: `None` (the list does not say when a task ended); `stop_reason`: `None`; `files`: empty |
+    /// | the item (`RoomId` included) | `raw` (this [`TaskSummary`]) |
+    ///
+    /// # Errors
+    ///
+    /// An [`ErrorKind::Decode`] error when the item has no `TaskId` or no `Status`.
+    pub fn to_recording(&self) -> Result<Recording, Error> {
+        let Some(task_id) = &self.task_id else {
+            return Err(decode_error("a task list item without TaskId", None, DT));
+        };
+        let Some(status) = self.status else {
+            return Err(decode_error(
+                format!("the task list item {task_id} has no Status"),
+                None,
+                DT,
+            ));
+        };
+        Ok(Recording {
+            vendor: VENDOR,
+            task: TaskRef::Zego {
+                task_id: task_id.clone(),
+            },
+            state: status.refined_state(&[]),
+            vendor_status: status.vendor_status(),
+            started_at: positive(self.record_begin_timestamp),
+            ended_at: None,
+            stop_reason: None,
+            files: Vec::new(),
+            raw: Arc::new(self.clone()),
+        })
+    }
+}
+
+impl DescribeTasksResponse {
+    /// The neutral view of every task of this page ([`TaskSummary::to_recording`]); empty
+    /// when the list is empty or absent.
+    ///
+    /// # Errors
+    ///
+    /// As for [`DescribeRecordStatusResponse::to_recording`], and the first item's error.
+    pub fn to_recordings(&self) -> Result<Vec<Recording>, Error> {
+        let request_id = self.request_id.as_deref();
+        if self.code != 0 {
+            return Err(envelope_error(
+                self.code,
+                self.message.as_deref(),
+                request_id,
+                DT,
+            ));
+        }
+        let Some(data) = &self.data else {
+            return Err(decode_error(
+                "a success answer (Code 0) without Data",
+                request_id,
+                DT,
+            ));
+        };
+        data.task_list
+            .iter()
+            .flatten()
+            .map(TaskSummary::to_recording)
+            .collect()
+    }
+}
+
+impl Client {
+    /// Every task matching `request`, page after page, as a lazy stream built on
+    /// [`record_core::paginate`]: a page is requested only when the stream is polled past
+    /// the previous one, and one page is held in memory.
+    ///
+    /// The walk starts at the request's `PageOffset` (page 1 when unset); the first page is
+    /// sent exactly as given. The next page is the requested page number plus one, sent as
+    /// a copy of the request with that `PageOffset` (rebuilt through
+    /// [`DescribeTasksRequest::builder`] against the client's clock, so a window that has
+    /// meanwhile slipped past ZEGO's 3-day horizon fails locally as ZEGO would). The walk
+    /// ends:
+    ///
+    /// * when `page × PageSize ≥ TotalCount` (`PageSize` as ZEGO echoes it, else as
+    ///   requested, else ZEGO's default 50), so a complete walk costs no extra request;
+    /// * on a page without tasks (also how it ends when ZEGO sends no `TotalCount`);
+    /// * on a page with the same `TaskId`s as the previous one (a server that ignores
+    ///   `PageOffset`), or after an error, which is the last item.
+    ///
+    /// Each page is one [`Client::describe_tasks`] call, with its retries and the client's
+    /// limit of 10 requests per second.
+    pub fn describe_tasks_stream(
+        &self,
+        request: DescribeTasksRequest,
+    ) -> BoxStream<'static, Result<TaskSummary, Error>> {
+        let client = self.clone();
+        let first = request.page_offset().unwrap_or(1);
+        let request = Arc::new(request);
+        paginate(
+            first,
+            |task: &TaskSummary| task.task_id.clone(),
+            move |page: u32| {
+                let client = client.clone();
+                let request = Arc::clone(&request);
+                async move {
+                    let response = if page == first {
+                        client.describe_tasks(&request).await?
+                    } else {
+                        let next = client.page_request(&request, page)?;
+                        client.describe_tasks(&next).await?
+                    };
+                    page_of(response, page, request.page_size())
+                }
+            },
+        )
+    }
+
+    /// `request` with `PageOffset` set to `page`.
+    fn page_request(
+        &self,
+        request: &DescribeTasksRequest,
+        page: u32,
+    ) -> Result<DescribeTasksRequest, Error> {
+        let mut builder = DescribeTasksRequest::builder()
+            .status(request.status())
+            .page_offset(page)
+            .start_time(request.start_time())
+            .end_time(request.end_time());
+        if let Some(room) = request.room_id() {
+            builder = builder.room_id(room);
+        }
+        if let Some(size) = request.page_size() {
+            builder = builder.page_size(size);
+        }
+        builder.build_with_clock(self.clock())
+    }
+
+    /// The first DescribeTasks request of [`RecordingQuery::list`] for `filter`.
+    fn list_request(&self, filter: &ListFilter) -> Result<DescribeTasksRequest, Error> {
+        if filter.app_id.is_some() {
+            return Err(unsupported(
+                VENDOR,
+                "the `app_id` filter (a client lists the tasks of the AppId it signs with)",
+            ));
+        }
+        let mut builder = DescribeTasksRequest::builder();
+        if let Some(status) = filter.status {
+            builder = builder.status(match status {
+                ListStatus::Recording => TaskStatus::Recording,
+                ListStatus::Ended => TaskStatus::Ended,
+            });
+        }
+        if let Some(room) = &filter.room {
+            builder = builder.room_id(room.clone());
+        }
+        if let Some(window) = filter.window {
+            builder = builder.start_time(window.start).end_time(window.end);
+        }
+        if let Some(size) = filter.page_size {
+            builder = builder.page_size(size);
+        }
+        builder.build_with_clock(self.clock()).map_err(filter_error)
+    }
+}
+
+#[async_trait::async_trait]
+impl RecordingQuery for Client {
+    fn vendor(&self) -> Vendor {
+        VENDOR
+    }
+
+    /// Get and list; listing requires a status and a window (at most 3 days, starting no
+    /// earlier than 3 days ago), can filter by room, pages of at most 50; 10 requests per
+    /// second per action.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            get: true,
+            list: true,
+            list_by_room: true,
+            list_requires_room: false,
+            list_requires_status: true,
+            list_max_window: Some(LIST_MAX_WINDOW),
+            list_max_page_size: Some(LIST_MAX_PAGE_SIZE),
+            query_horizon: Some(QUERY_HORIZON),
+            rate_limit_per_sec: endpoints::DESCRIBE_RECORD_STATUS
+                .rate_limit_per_sec
+                .or(Some(DEFAULT_RATE_LIMIT_PER_SEC)),
+            not_found_means_gone: false,
+        }
+    }
+
+    /// `DescribeRecordStatus` for `TaskRef::Zego { task_id }`, converted with
+    /// [`DescribeRecordStatusResponse::to_recording`].
+    async fn get(&self, task: &TaskRef) -> Result<Recording, Error> {
+        let TaskRef::Zego { task_id } = task else {
+            return Err(wrong_vendor(VENDOR, task));
+        };
+        let request = DescribeRecordStatusRequest::builder()
+            .task_id(task_id.clone())
+            .build_with_clock(self.clock())?;
+        let response = self.describe_record_status(&request).await?;
+        response.to_recording(task_id)
+    }
+
+    /// [`Client::describe_tasks_stream`] for the filter, each item converted with
+    /// [`TaskSummary::to_recording`]. `status` (Recording → 2, Ended → 3) and `window` are
+    /// required, `room` and `page_size` optional; `app_id` is not supported. A filter the
+    /// request builder refuses yields one [`ErrorKind::InvalidRequest`] error naming the
+    /// filter field (`status`, `window`, `room`, `page_size`), its message naming ZEGO's
+    /// parameter.
+    fn list(&self, filter: &ListFilter) -> RecordingStream<'_> {
+        match self.list_request(filter) {
+            Ok(request) => self
+                .describe_tasks_stream(request)
+                .and_then(|task| future::ready(task.to_recording()))
+                .boxed(),
+            Err(e) => stream::once(future::ready(Err(e))).boxed(),
+        }
+    }
+}
+
+/// One page of a walk from its answer; `requested` is the page number asked for.
+fn page_of(
+    response: DescribeTasksResponse,
+    requested: u32,
+    requested_size: Option<u32>,
+) -> Result<Page<TaskSummary, u32>, Error> {
+    if response.code != 0 {
+        return Err(envelope_error(
+            response.code,
+            response.message.as_deref(),
+            response.request_id.as_deref(),
+            DT,
+        ));
+    }
+    let Some(data) = response.data else {
+        return Err(decode_error(
+            "a success answer (Code 0) without Data",
+            response.request_id.as_deref(),
+            DT,
+        ));
+    };
+    let size = data
+        .page_size
+        .or(requested_size)
+        .unwrap_or(DEFAULT_PAGE_SIZE);
+    let last = data
+        .total_count
+        .is_some_and(|total| u64::from(requested) * u64::from(size) >= u64::from(total));
+    Ok(Page {
+        items: data.task_list.unwrap_or_default(),
+        next: if last { None } else { requested.checked_add(1) },
+    })
+}
+
+/// A builder error for a [`ListFilter`], renamed after the filter field that caused it.
+fn filter_error(e: Error) -> Error {
+    let field = match e.parameter() {
+        Some("Status") => "status",
+        Some("RoomId") => "room",
+        Some("StartTime" | "EndTime") => "window",
+        Some("PageSize") => "page_size",
+        _ => return e,
+    };
+    let message = format!(
+        "ZEGO `{}` {}",
+        e.parameter().unwrap_or_default(),
+        e.message()
+    );
+    Error::invalid_parameter(field, message)
+        .with_vendor(VENDOR)
+        .with_action(DT)
+        .with_source(e)
+}
+
+/// The error an envelope with `Code` ≠ 0 means (as the client classifies it).
+fn envelope_error(
+    code: i64,
+    message: Option<&str>,
+    request_id: Option<&str>,
+    action: &'static str,
+) -> Error {
+    let text = code.to_string();
+    let mut e = match error_code_info(&text) {
+        Some(info) => Error::new(info.kind, info.meaning).with_retryable(info.retryable),
+        None => Error::new(ErrorKind::Vendor, "undocumented ZEGO error code").with_retryable(false),
+    };
+    e = e
+        .with_vendor_code(text)
+        .with_vendor(VENDOR)
+        .with_action(action);
+    if let Some(m) = message {
+        e = e.with_vendor_message(m);
+    }
+    if let Some(id) = request_id {
+        e = e.with_request_id(id);
+    }
+    e
+}
+
+/// A [`ErrorKind::Decode`] error: the answer lacks what the conversion needs.
+fn decode_error(
+    what: impl Into<std::borrow::Cow<'static, str>>,
+    request_id: Option<&str>,
+    action: &'static str,
+) -> Error {
+    let mut e = Error::new(ErrorKind::Decode, what)
+        .with_vendor(VENDOR)
+        .with_action(action);
+    if let Some(id) = request_id {
+        e = e.with_request_id(id);
+    }
+    e
+}
+
+/// A timestamp, or `None` for ZEGO's `0` ("not yet") and for negative values.
+fn positive(t: Option<UnixMillis>) -> Option<UnixMillis> {
+    t.filter(|t| t.0 > 0)
+}
+
+/// The last path segment of a URL (`https://h/a/b.mp4?x=1` → `b.mp4`), if not empty.
+fn last_path_segment(url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url).ok()?;
+    let last = url.path_segments()?.next_back()?;
+    (!last.is_empty()).then(|| last.to_owned())
+}
+
+/// The format from a file name's extension (`a_VA_1.MP4` → `mp4`); `None` without one.
+fn format_from_name(name: &str) -> Option<String> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    if stem.is_empty() || ext.is_empty() || !ext.bytes().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some(ext.to_ascii_lowercase())
+}
