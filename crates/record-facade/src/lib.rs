@@ -14,6 +14,9 @@
 
 pub use record_core::*;
 
+mod connect;
+pub use connect::{ClientConfig, connect, connect_by_id};
+
 /// ZEGO cloud recording (`zego-record`), behind the `zego` feature.
 #[cfg(feature = "zego")]
 pub use zego_record as zego;

@@ -64,6 +64,9 @@ pub struct VendorSection {
     pub values: BTreeMap<String, toml::Value>,
 }
 
+/// Reads one environment variable.
+type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 /// Where credentials and settings come from for one run.
 pub struct Settings {
     /// The file read, if any.
@@ -71,7 +74,7 @@ pub struct Settings {
     /// The profile name.
     pub profile_name: String,
     profile: Profile,
-    env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    env: EnvLookup,
 }
 
 impl std::fmt::Debug for Settings {
@@ -89,7 +92,11 @@ pub const CREDENTIAL_KEYS: &[(&str, &str, &str)] = &[
     ("zego", "ZEGO_APP_ID", "app_id"),
     ("zego", "ZEGO_SERVER_SECRET", "server_secret"),
     ("qingcloud", "QINGCLOUD_ACCESS_KEY_ID", "access_key_id"),
-    ("qingcloud", "QINGCLOUD_SECRET_ACCESS_KEY", "secret_access_key"),
+    (
+        "qingcloud",
+        "QINGCLOUD_SECRET_ACCESS_KEY",
+        "secret_access_key",
+    ),
     ("volc", "VOLC_ACCESSKEY", "access_key"),
     ("volc", "VOLC_SECRETKEY", "secret_key"),
     ("volc", "VOLC_SESSION_TOKEN", "session_token"),
@@ -147,8 +154,10 @@ impl Settings {
             None if explicit_profile.is_some() => {
                 return Err(ConfigError(format!(
                     "profile `{profile_name}` is not in {}",
-                    path.as_ref()
-                        .map_or_else(|| "any config file (none was found)".to_owned(), |p| p.display().to_string())
+                    path.as_ref().map_or_else(
+                        || "any config file (none was found)".to_owned(),
+                        |p| p.display().to_string()
+                    )
                 )));
             }
             None => Profile::default(),

@@ -75,7 +75,11 @@ fn render(rows: &[Vec<String>]) -> String {
     for row in rows {
         let mut line = String::new();
         for (i, cell) in row.iter().enumerate() {
-            let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(visible(cell));
+            let pad = widths
+                .get(i)
+                .copied()
+                .unwrap_or(0)
+                .saturating_sub(visible(cell));
             line.push_str(cell);
             if i + 1 < row.len() {
                 line.push_str(&" ".repeat(pad + 2));
@@ -88,9 +92,18 @@ fn render(rows: &[Vec<String>]) -> String {
 
 /// The header of the recordings table.
 pub fn table_header() -> Vec<String> {
-    ["VENDOR", "TASK", "STATE", "VENDOR STATUS", "STARTED", "ENDED", "FILES", "STOP REASON"]
-        .map(str::to_owned)
-        .to_vec()
+    [
+        "VENDOR",
+        "TASK",
+        "STATE",
+        "VENDOR STATUS",
+        "STARTED",
+        "ENDED",
+        "FILES",
+        "STOP REASON",
+    ]
+    .map(str::to_owned)
+    .to_vec()
 }
 
 /// One row of the recordings table.
@@ -120,9 +133,11 @@ pub fn recording_detail(r: &Recording, colour: bool) -> String {
     if !r.files.is_empty() {
         out.push('\n');
         let mut rows = vec![
-            ["FILE", "STATE", "SIZE", "DURATION", "FORMAT", "STARTED", "URL"]
-                .map(str::to_owned)
-                .to_vec(),
+            [
+                "FILE", "STATE", "SIZE", "DURATION", "FORMAT", "STARTED", "URL",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
         ];
         for f in &r.files {
             rows.push(vec![
@@ -130,8 +145,10 @@ pub fn recording_detail(r: &Recording, colour: bool) -> String {
                 f.state
                     .map_or_else(|| "-".to_owned(), |s| state_text(s, colour)),
                 size_text(f.size_bytes),
-                f.duration
-                    .map_or_else(|| "-".to_owned(), |d| format!("{:.1} s", d.0 as f64 / 1000.0)),
+                f.duration.map_or_else(
+                    || "-".to_owned(),
+                    |d| format!("{:.1} s", d.0 as f64 / 1000.0),
+                ),
                 f.format.clone().unwrap_or_else(|| "-".to_owned()),
                 format_time(f.started_at),
                 f.url.clone().unwrap_or_else(|| "-".to_owned()),

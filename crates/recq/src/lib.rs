@@ -1,0 +1,299 @@
+//! `recq`: query RTC cloud recordings (ZEGO, QingCloud RTC, Volcengine RTC, Agora) from the
+//! shell. The binary is a thin wrapper around [`run`], which tests call in-process.
+
+pub mod cli;
+pub mod config;
+pub mod output;
+mod vendors;
+
+use clap::Parser as _;
+use cli::{Cli, Global, OutputFormat};
+use config::{ConfigError, Settings};
+use record_facade::{Error, ErrorKind, Recording, RecordingState, WaitError, Waiter};
+use std::ffi::OsString;
+use std::io::Write;
+
+/// Process exit codes (documented in `--help` and the README).
+pub mod exit {
+    /// Success; with `--watch`, the recording completed.
+    pub const OK: i32 = 0;
+    /// Usage or configuration error.
+    pub const USAGE: i32 = 2;
+    /// Not found (including Agora's 404).
+    pub const NOT_FOUND: i32 = 3;
+    /// Authentication or signature rejected, or permission denied.
+    pub const AUTH: i32 = 4;
+    /// Rate limited after retries, or another vendor error.
+    pub const VENDOR: i32 = 5;
+    /// Transport error or timeout.
+    pub const TRANSPORT: i32 = 6;
+    /// With `--watch`: the recording failed or is gone.
+    pub const FAILED: i32 = 7;
+    /// With `--watch`: `--max-wait` ran out.
+    pub const WAIT_TIMEOUT: i32 = 8;
+}
+
+/// The exit code of an SDK error.
+pub fn exit_code(e: &Error) -> i32 {
+    match e.kind() {
+        // Parameters refused locally are usage errors; refused by the vendor, vendor errors.
+        ErrorKind::InvalidRequest if e.http_status().is_none() => exit::USAGE,
+        ErrorKind::NotFound => exit::NOT_FOUND,
+        ErrorKind::Unauthenticated | ErrorKind::PermissionDenied => exit::AUTH,
+        ErrorKind::Timeout | ErrorKind::Transport => exit::TRANSPORT,
+        _ => exit::VENDOR,
+    }
+}
+
+/// What went wrong in a run.
+#[derive(Debug)]
+pub enum Failure {
+    /// Configuration or usage.
+    Config(ConfigError),
+    /// The SDK reported an error.
+    Sdk(Error),
+    /// Waiting ended without a terminal state.
+    Wait(WaitError),
+    /// Output could not be written.
+    Io(std::io::Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Self::Sdk(e)
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        Self::Config(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Self::Io(e)
+    }
+}
+
+/// Where a run writes and what it knows about its terminal.
+pub struct Io<'a> {
+    /// Standard output.
+    pub out: &'a mut (dyn Write + Send),
+    /// Standard error.
+    pub err: &'a mut (dyn Write + Send),
+    /// Whether stdout is a terminal (table output, colours, live progress).
+    pub terminal: bool,
+}
+
+/// The context of one command.
+pub(crate) struct Ctx<'a, 'b> {
+    pub global: &'a Global,
+    pub settings: &'a Settings,
+    pub io: &'a mut Io<'b>,
+}
+
+impl Ctx<'_, '_> {
+    pub fn format(&self) -> OutputFormat {
+        self.global.output.unwrap_or(if self.io.terminal {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Json
+        })
+    }
+
+    /// Prints one recording.
+    pub fn print_one(&mut self, r: &Recording) -> std::io::Result<()> {
+        match self.format() {
+            OutputFormat::Json => writeln!(self.io.out, "{}", output::json_line(r)),
+            OutputFormat::Table => {
+                write!(
+                    self.io.out,
+                    "{}",
+                    output::recording_detail(r, self.io.terminal)
+                )
+            }
+        }
+    }
+
+    /// Prints a prepared (dry-run) request.
+    pub fn print_prepared(
+        &mut self,
+        p: &record_facade::client::PreparedRequest,
+    ) -> std::io::Result<()> {
+        let headers: serde_json::Map<String, serde_json::Value> = p
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        let v = serde_json::json!({
+            "method": p.method,
+            "url": p.url,
+            "headers": headers,
+            "body": p.body,
+        });
+        let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+        writeln!(self.io.out, "{text}")
+    }
+
+    /// Prints a list as it streams: JSON Lines, or a table (rows buffered per page is not
+    /// possible for aligned columns, so the table is printed at the end).
+    pub async fn print_stream(
+        &mut self,
+        mut items: futures::stream::BoxStream<'_, Result<Recording, Error>>,
+    ) -> Result<(), Failure> {
+        use futures::StreamExt as _;
+        let format = self.format();
+        let mut rows = Vec::new();
+        while let Some(item) = items.next().await {
+            let r = item?;
+            match format {
+                OutputFormat::Json => {
+                    writeln!(self.io.out, "{}", output::json_line(&r))?;
+                    self.io.out.flush()?;
+                }
+                OutputFormat::Table => rows.push(output::table_row(&r, self.io.terminal)),
+            }
+        }
+        if format == OutputFormat::Table {
+            if rows.is_empty() {
+                writeln!(self.io.err, "no recordings")?;
+            } else {
+                write!(self.io.out, "{}", output::table(rows))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Polls `task` until it is terminal, reporting each state change on stderr; prints the
+    /// final recording. Returns the exit code.
+    pub async fn watch(
+        &mut self,
+        query: &dyn record_facade::RecordingQuery,
+        task: &record_facade::TaskRef,
+    ) -> Result<i32, Failure> {
+        let interval = self.global.interval;
+        let waiter = Waiter::new(
+            interval,
+            interval.saturating_mul(4).max(interval),
+            self.global.max_wait,
+        );
+        let live = self.io.terminal;
+        let err = &mut *self.io.err;
+        let mut write_failed = None;
+        let result = waiter
+            .wait(query, task, |r| {
+                let line = format!(
+                    "{} {} {} {} ({}: {}), {} file(s)",
+                    output::format_time(Some(now_ms())),
+                    r.vendor.id(),
+                    r.task,
+                    output::state_text(r.state, live),
+                    r.vendor_status.code,
+                    r.vendor_status.meaning,
+                    r.files.len()
+                );
+                let written = if live {
+                    write!(err, "\r\x1b[2K{line}").and_then(|()| err.flush())
+                } else {
+                    writeln!(err, "{line}")
+                };
+                if let Err(e) = written {
+                    write_failed.get_or_insert(e);
+                }
+            })
+            .await;
+        if live {
+            writeln!(self.io.err)?;
+        }
+        if let Some(e) = write_failed {
+            return Err(Failure::Io(e));
+        }
+        match result {
+            Ok(r) => {
+                self.print_one(&r)?;
+                Ok(match r.state {
+                    RecordingState::Completed => exit::OK,
+                    _ => exit::FAILED,
+                })
+            }
+            Err(e) => Err(Failure::Wait(e)),
+        }
+    }
+}
+
+fn now_ms() -> record_facade::UnixMillis {
+    use record_facade::Clock as _;
+    record_facade::SystemClock.now()
+}
+
+/// Runs `recq` with `args` (the program name first), reading the environment through `env`.
+/// Returns the process exit code.
+pub async fn run(
+    args: Vec<OsString>,
+    env: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    io: &mut Io<'_>,
+) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let text = if io.terminal {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            let _ = if e.use_stderr() {
+                write!(io.err, "{text}")
+            } else {
+                write!(io.out, "{text}")
+            };
+            return code;
+        }
+    };
+    let settings = match Settings::load(
+        cli.global.config.as_deref(),
+        cli.global.profile.as_deref(),
+        env,
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(io.err, "recq: {e}");
+            return exit::USAGE;
+        }
+    };
+    let mut ctx = Ctx {
+        global: &cli.global,
+        settings: &settings,
+        io,
+    };
+    match vendors::dispatch(&mut ctx, &cli.vendor).await {
+        Ok(code) => code,
+        Err(failure) => {
+            let (code, text) = match &failure {
+                Failure::Config(e) => (exit::USAGE, e.to_string()),
+                Failure::Sdk(e) => (exit_code(e), e.to_string()),
+                Failure::Wait(WaitError::TimedOut { .. }) => {
+                    (exit::WAIT_TIMEOUT, failure_text(&failure))
+                }
+                Failure::Wait(WaitError::Query(e)) => (exit_code(e), e.to_string()),
+                Failure::Io(e) => (exit::TRANSPORT, format!("cannot write output: {e}")),
+            };
+            let _ = writeln!(ctx.io.err, "recq: {text}");
+            code
+        }
+    }
+}
+
+fn failure_text(f: &Failure) -> String {
+    match f {
+        Failure::Wait(e) => e.to_string(),
+        Failure::Config(e) => e.to_string(),
+        Failure::Sdk(e) => e.to_string(),
+        Failure::Io(e) => e.to_string(),
+    }
+}

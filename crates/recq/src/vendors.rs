@@ -1,0 +1,271 @@
+//! The commands of each vendor: build the client from the settings, then query, list, watch
+//! or print the signed request.
+
+use crate::cli::{
+    AgoraCommand, QingCloudCommand, VendorCommand, VolcCommand, ZegoCommand, ZegoListStatus,
+    ZegoTasks,
+};
+use crate::config::ConfigError;
+use crate::{Ctx, Failure, exit};
+use futures::StreamExt as _;
+use record_facade::{
+    Clock as _, Error, ListFilter, ListStatus, RecordingQuery, RetryPolicy, SystemClock, TaskRef,
+    TimeWindow, UnixMillis, agora, qingcloud, volc, zego,
+};
+
+/// Applies the global flags and the profile to any vendor's client builder.
+macro_rules! client {
+    ($ctx:expr, $vendor:literal, $builder:expr) => {{
+        let ctx: &Ctx<'_, '_> = $ctx;
+        let (file_endpoint, file_region) = ctx.settings.endpoint_and_region($vendor);
+        let mut b = $builder;
+        if let Some(region) = ctx.global.region.clone().or(file_region) {
+            b = b.host(region);
+        }
+        if let Some(url) = ctx.global.endpoint.clone().or(file_endpoint) {
+            b = b.base_url(url);
+        }
+        if let Some(t) = ctx.global.timeout {
+            b = b.total_timeout(t).attempt_timeout(t);
+        }
+        if let Some(n) = ctx.global.retries {
+            b = b.retry_policy(RetryPolicy {
+                max_attempts: n.saturating_add(1),
+                ..RetryPolicy::default()
+            });
+        }
+        b.build()
+    }};
+}
+
+/// Reads a vendor's credentials, turning a missing one into a configuration error that
+/// names the variable and the config key.
+fn credentials<T>(
+    ctx: &Ctx<'_, '_>,
+    vendor: &str,
+    read: impl FnOnce(&mut dyn FnMut(&str) -> Option<String>) -> Result<T, Error>,
+) -> Result<T, Failure> {
+    let mut lookup = |name: &str| ctx.settings.lookup(name);
+    read(&mut lookup).map_err(|e| {
+        Failure::Config(ConfigError(format!(
+            "{}; {}",
+            e.message(),
+            ctx.settings.hint(vendor)
+        )))
+    })
+}
+
+pub(crate) async fn dispatch(
+    ctx: &mut Ctx<'_, '_>,
+    command: &VendorCommand,
+) -> Result<i32, Failure> {
+    match command {
+        VendorCommand::Zego(c) => zego_command(ctx, c).await,
+        VendorCommand::Qingcloud(c) => qingcloud_command(ctx, c).await,
+        VendorCommand::Volc(c) => volc_command(ctx, c).await,
+        VendorCommand::Agora(c) => agora_command(ctx, c).await,
+    }
+}
+
+fn no_watch(ctx: &Ctx<'_, '_>, what: &str) -> Result<(), Failure> {
+    if ctx.global.watch {
+        return Err(Failure::Config(ConfigError(format!(
+            "--watch follows one recording; `{what}` lists many"
+        ))));
+    }
+    Ok(())
+}
+
+/// Prints one recording, or watches it.
+async fn one(
+    ctx: &mut Ctx<'_, '_>,
+    client: &dyn RecordingQuery,
+    task: TaskRef,
+) -> Result<i32, Failure> {
+    if ctx.global.watch {
+        return ctx.watch(client, &task).await;
+    }
+    let r = client.get(&task).await?;
+    ctx.print_one(&r)?;
+    Ok(exit::OK)
+}
+
+async fn zego_command(ctx: &mut Ctx<'_, '_>, command: &ZegoCommand) -> Result<i32, Failure> {
+    let creds = credentials(ctx, "zego", |l| zego::Credentials::from_lookup(l))?;
+    let client = client!(ctx, "zego", zego::Client::builder(creds))?;
+    match command {
+        ZegoCommand::Status { task_id } => {
+            if ctx.global.dry_run {
+                let req = zego::DescribeRecordStatusRequest::builder()
+                    .task_id(task_id.clone())
+                    .build()?;
+                ctx.print_prepared(&client.prepare_describe_record_status(&req)?)?;
+                return Ok(exit::OK);
+            }
+            one(
+                ctx,
+                &client,
+                TaskRef::Zego {
+                    task_id: task_id.clone(),
+                },
+            )
+            .await
+        }
+        ZegoCommand::Tasks(args) => {
+            no_watch(ctx, "zego tasks")?;
+            let (start, end) = zego_window(args)?;
+            if ctx.global.dry_run {
+                let mut b = zego::DescribeTasksRequest::builder()
+                    .status(match args.status {
+                        ZegoListStatus::Recording => zego::TaskStatus::Recording,
+                        ZegoListStatus::Ended => zego::TaskStatus::Ended,
+                    })
+                    .start_time(start)
+                    .end_time(end);
+                if let Some(room) = &args.room {
+                    b = b.room_id(room.clone());
+                }
+                if let Some(n) = args.page_size {
+                    b = b.page_size(n);
+                }
+                ctx.print_prepared(&client.prepare_describe_tasks(&b.build()?)?)?;
+                return Ok(exit::OK);
+            }
+            let filter = ListFilter {
+                app_id: None,
+                room: args.room.clone(),
+                status: Some(match args.status {
+                    ZegoListStatus::Recording => ListStatus::Recording,
+                    ZegoListStatus::Ended => ListStatus::Ended,
+                }),
+                window: Some(TimeWindow { start, end }),
+                page_size: args.page_size,
+            };
+            let page = args.page_size.unwrap_or(50) as usize;
+            let stream = client.list(&filter);
+            let stream = if args.all {
+                stream
+            } else {
+                stream.take(page).boxed()
+            };
+            ctx.print_stream(stream).await?;
+            Ok(exit::OK)
+        }
+    }
+}
+
+/// The window of `zego tasks`: `--start/--end`, else `--since`, else the last 24 hours.
+fn zego_window(args: &ZegoTasks) -> Result<(UnixMillis, UnixMillis), Failure> {
+    let now = SystemClock.now();
+    match (args.start, args.end, args.since) {
+        (Some(s), Some(e), _) => Ok((UnixMillis(s), UnixMillis(e))),
+        (_, _, since) => {
+            let since = since.unwrap_or(std::time::Duration::from_secs(24 * 3600));
+            let ms = i64::try_from(since.as_millis())
+                .map_err(|_| Failure::Config(ConfigError("--since is too long".to_owned())))?;
+            Ok((UnixMillis(now.0.saturating_sub(ms)), now))
+        }
+    }
+}
+
+async fn qingcloud_command(
+    ctx: &mut Ctx<'_, '_>,
+    command: &QingCloudCommand,
+) -> Result<i32, Failure> {
+    let creds = credentials(ctx, "qingcloud", |l| qingcloud::Credentials::from_lookup(l))?;
+    let client = client!(ctx, "qingcloud", qingcloud::Client::builder(creds))?;
+    let QingCloudCommand::List(args) = command;
+    no_watch(ctx, "qingcloud list")?;
+    let mut b = qingcloud::ListRecordingsRequest::builder()
+        .app_id(args.app_id.clone())
+        .channel(args.channel.clone());
+    if let Some(h) = args.from_hour {
+        b = b.from_hour(h);
+    }
+    if let Some(h) = args.to_hour {
+        b = b.to_hour(h);
+    }
+    if let Some(n) = args.offset {
+        b = b.offset(n);
+    }
+    if let Some(n) = args.limit {
+        b = b.limit(n);
+    }
+    let request = b.build()?;
+    if ctx.global.dry_run {
+        ctx.print_prepared(&client.prepare_list_recordings(&request)?)?;
+        return Ok(exit::OK);
+    }
+    let (app_id, channel) = (args.app_id.clone(), args.channel.clone());
+    if args.all {
+        let stream = client
+            .list_recordings_stream(request)
+            .map(move |item| item.map(|info| info.to_recording(&app_id, &channel)))
+            .boxed();
+        ctx.print_stream(stream).await?;
+    } else {
+        let page = client.list_recordings(&request).await?;
+        let items = page.to_recordings(&app_id, &channel);
+        ctx.print_stream(futures::stream::iter(items.into_iter().map(Ok)).boxed())
+            .await?;
+    }
+    Ok(exit::OK)
+}
+
+async fn volc_command(ctx: &mut Ctx<'_, '_>, command: &VolcCommand) -> Result<i32, Failure> {
+    let creds = credentials(ctx, "volc", |l| volc::Credentials::from_lookup(l))?;
+    let client = client!(ctx, "volc", volc::Client::builder(creds))?;
+    let VolcCommand::Task { app_id, room, task } = command;
+    if ctx.global.dry_run {
+        let req = volc::GetRecordTaskRequest::builder()
+            .app_id(app_id.clone())
+            .room_id(room.clone())
+            .task_id(task.clone())
+            .build()?;
+        ctx.print_prepared(&client.prepare_get_record_task(&req)?)?;
+        return Ok(exit::OK);
+    }
+    one(
+        ctx,
+        &client,
+        TaskRef::Volcengine {
+            app_id: app_id.clone(),
+            room_id: room.clone(),
+            task_id: task.clone(),
+        },
+    )
+    .await
+}
+
+async fn agora_command(ctx: &mut Ctx<'_, '_>, command: &AgoraCommand) -> Result<i32, Failure> {
+    let creds = credentials(ctx, "agora", |l| agora::Credentials::from_lookup(l))?;
+    let client = client!(ctx, "agora", agora::Client::builder(creds))?;
+    let AgoraCommand::Query {
+        app_id,
+        resource_id,
+        sid,
+        mode,
+    } = command;
+    if ctx.global.dry_run {
+        let req = agora::QueryRequest::builder()
+            .appid(app_id.clone())
+            .resourceid(resource_id.clone())
+            .sid(sid.clone())
+            .mode(match mode {
+                crate::cli::AgoraMode::Individual => agora::RecordingMode::Individual,
+                crate::cli::AgoraMode::Mix => agora::RecordingMode::Mix,
+                crate::cli::AgoraMode::Web => agora::RecordingMode::Web,
+            })
+            .build()?;
+        ctx.print_prepared(&client.prepare_query(&req)?)?;
+        return Ok(exit::OK);
+    }
+    let task = TaskRef::Agora {
+        app_id: app_id.clone(),
+        resource_id: resource_id.clone(),
+        sid: sid.clone(),
+        mode: mode.as_str().to_owned(),
+    };
+    // Agora answers 404 once a session has ended: NotFound, exit code 3 (with --watch: gone).
+    one(ctx, &client, task).await
+}

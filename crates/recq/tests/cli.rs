@@ -1,0 +1,759 @@
+//! `recq` end to end: the real binary against wiremock on 127.0.0.1, for every command,
+//! both output formats, `--dry-run`, `--watch`, every exit code, missing credentials and
+//! config-file profiles.
+#![allow(clippy::unwrap_used, clippy::type_complexity)] // test helpers: a failure should panic
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ZEGO_SECRET: &str = "0123456789abcdef0123456789abcdef";
+const QING_SECRET: &str = "qingSecretAccessKey0123456789";
+const VOLC_SECRET: &str = "volcSecretAccessKey0123456789";
+const AGORA_SECRET: &str = "agoraCustomerSecret0123";
+
+fn fixture(rel: &str) -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(rel);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs recq with a clean environment: only the given variables, and a config directory
+/// of its own so that no real config file is read.
+async fn recq(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = Command::cargo_bin("recq").unwrap();
+        cmd.env_clear()
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .args(&args);
+        for (k, v) in &env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    })
+    .await
+    .unwrap()
+}
+
+const ZEGO_ENV: &[(&str, &str)] = &[
+    ("ZEGO_APP_ID", "1234567890"),
+    ("ZEGO_SERVER_SECRET", ZEGO_SECRET),
+];
+const QING_ENV: &[(&str, &str)] = &[
+    ("QINGCLOUD_ACCESS_KEY_ID", "QYACCESSKEYID"),
+    ("QINGCLOUD_SECRET_ACCESS_KEY", QING_SECRET),
+];
+const VOLC_ENV: &[(&str, &str)] = &[
+    ("VOLC_ACCESSKEY", "AKLTaccesskey"),
+    ("VOLC_SECRETKEY", VOLC_SECRET),
+];
+const AGORA_ENV: &[(&str, &str)] = &[
+    ("AGORA_CUSTOMER_ID", "customerid"),
+    ("AGORA_CUSTOMER_SECRET", AGORA_SECRET),
+];
+
+fn json_lines(s: &str) -> Vec<serde_json::Value> {
+    s.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+async fn serve(server: &MockServer, status: u16, body: String) {
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(status).set_body_string(body))
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn zego_status_prints_the_neutral_json_object() {
+    let s = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/"))
+        .and(query_param("Action", "DescribeRecordStatus"))
+        .and(query_param("SignatureVersion", "2.0"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(fixture("zego/describe_record_status/doc_example.json")),
+        )
+        .expect(1)
+        .mount(&s)
+        .await;
+    let r = recq(
+        &["zego", "status", "X3CgNeE4I1qAAABN", "--endpoint", &s.uri()],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = json_lines(&r.stdout);
+    assert_eq!(v.len(), 1);
+    let o = &v[0];
+    assert_eq!(o["vendor"], "zego");
+    assert_eq!(o["task"]["task_id"], "X3CgNeE4I1qAAABN");
+    assert_eq!(o["state"], "completed");
+    assert_eq!(o["vendor_status"]["code"], 3);
+    assert_eq!(o["started_at_ms"], 1_601_221_452_099_i64);
+    assert_eq!(o["ended_at_ms"], 1_601_221_508_795_i64);
+    assert_eq!(o["files"][0]["size_bytes"], 432_643_544);
+    assert_eq!(o["raw"]["RequestId"], "abcd123");
+    for key in [
+        "vendor",
+        "task",
+        "state",
+        "vendor_status",
+        "started_at_ms",
+        "ended_at_ms",
+        "stop_reason",
+        "files",
+        "raw",
+    ] {
+        assert!(o.get(key).is_some(), "missing {key}");
+    }
+}
+
+#[tokio::test]
+async fn table_output_is_readable_and_uncoloured_off_a_terminal() {
+    let s = MockServer::start().await;
+    serve(
+        &s,
+        200,
+        fixture("zego/describe_record_status/doc_example.json"),
+    )
+    .await;
+    let r = recq(
+        &[
+            "--output",
+            "table",
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+            "--endpoint",
+            &s.uri(),
+        ],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("VENDOR"), "{}", r.stdout);
+    assert!(r.stdout.contains("completed"));
+    assert!(
+        r.stdout.contains("2020-09-27T15:44:12.099Z"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("X3CgNeE4I1qAAABN_xxxx_my_out_VA_20200927154419775.mp4")
+    );
+    assert!(!r.stdout.contains('\x1b'), "no colour codes off a terminal");
+}
+
+#[tokio::test]
+async fn zego_tasks_lists_as_json_lines_and_follows_pages_with_all() {
+    let s = MockServer::start().await;
+    serve(&s, 200, fixture("zego/describe_tasks/doc_example.json")).await;
+    let r = recq(
+        &[
+            "zego",
+            "tasks",
+            "--status",
+            "recording",
+            "--since",
+            "2h",
+            "--endpoint",
+            &s.uri(),
+        ],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines = json_lines(&r.stdout);
+    assert!(!lines.is_empty());
+    assert!(lines.iter().all(|l| l["vendor"] == "zego"));
+    let received = s.received_requests().await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&received[0].body).unwrap();
+    assert_eq!(body["Status"], 2);
+    let (start, end) = (
+        body["StartTime"].as_i64().unwrap(),
+        body["EndTime"].as_i64().unwrap(),
+    );
+    assert_eq!(end - start, 2 * 3600 * 1000);
+}
+
+#[tokio::test]
+async fn qingcloud_list_sends_the_signed_query() {
+    let s = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/cloudRecord"))
+        .and(query_param("app_id", "app1"))
+        .and(query_param("channel", "room1"))
+        .and(query_param("from_hour", "6"))
+        .and(query_param("to_hour", "0"))
+        .and(query_param("signature_method", "HmacSHA256"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(fixture("qingcloud/list_recordings/doc_example.json")),
+        )
+        .expect(1)
+        .mount(&s)
+        .await;
+    let r = recq(
+        &[
+            "qingcloud",
+            "list",
+            "--app-id",
+            "app1",
+            "--channel",
+            "room1",
+            "--from-hour",
+            "6",
+            "--to-hour",
+            "0",
+            "--endpoint",
+            &s.uri(),
+        ],
+        QING_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines = json_lines(&r.stdout);
+    assert!(!lines.is_empty());
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["vendor"] == "qingcloud" && l["task"]["app_id"] == "app1")
+    );
+}
+
+#[tokio::test]
+async fn volc_task_and_agora_query() {
+    let s = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param("Action", "GetRecordTask"))
+        .and(query_param("Version", "2023-11-01"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(fixture("volc/get_record_task/doc_example.json")),
+        )
+        .mount(&s)
+        .await;
+    let r = recq(
+        &[
+            "volc",
+            "task",
+            "--app-id",
+            "a",
+            "--room",
+            "r",
+            "--task",
+            "t",
+            "--endpoint",
+            &s.uri(),
+        ],
+        VOLC_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = &json_lines(&r.stdout)[0];
+    assert_eq!(v["vendor"], "volc");
+    assert_eq!(v["state"], "completed");
+    assert!(v["stop_reason"].is_string());
+
+    let s = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/v1/apps/app/cloud_recording/resourceid/rid/sid/sid1/mode/mix/query",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(fixture("agora/query/doc_example.json")),
+        )
+        .mount(&s)
+        .await;
+    let r = recq(
+        &[
+            "agora",
+            "query",
+            "--app-id",
+            "app",
+            "--resource-id",
+            "rid",
+            "--sid",
+            "sid1",
+            "--mode",
+            "mix",
+            "--endpoint",
+            &s.uri(),
+        ],
+        AGORA_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = &json_lines(&r.stdout)[0];
+    assert_eq!(v["vendor"], "agora");
+    assert_eq!(v["task"]["mode"], "mix");
+}
+
+#[tokio::test]
+async fn dry_run_prints_the_signed_request_and_sends_nothing() {
+    let s = MockServer::start().await;
+    let cases: Vec<(Vec<&str>, &[(&str, &str)], &str, &str)> = vec![
+        (
+            vec!["zego", "status", "X3CgNeE4I1qAAABN"],
+            ZEGO_ENV,
+            "POST",
+            ZEGO_SECRET,
+        ),
+        (
+            vec!["qingcloud", "list", "--app-id", "a", "--channel", "c"],
+            QING_ENV,
+            "GET",
+            QING_SECRET,
+        ),
+        (
+            vec![
+                "volc", "task", "--app-id", "a", "--room", "r", "--task", "t",
+            ],
+            VOLC_ENV,
+            "GET",
+            VOLC_SECRET,
+        ),
+        (
+            vec![
+                "agora",
+                "query",
+                "--app-id",
+                "a",
+                "--resource-id",
+                "r",
+                "--sid",
+                "s",
+                "--mode",
+                "web",
+            ],
+            AGORA_ENV,
+            "GET",
+            AGORA_SECRET,
+        ),
+    ];
+    for (args, env, method, secret) in cases {
+        let uri = s.uri();
+        let mut all = args.clone();
+        all.extend(["--dry-run", "--endpoint", &uri]);
+        let r = recq(&all, env).await;
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["method"], method, "{args:?}");
+        assert!(v["url"].as_str().unwrap().starts_with(&uri), "{args:?}");
+        assert!(v["headers"].is_object());
+        assert!(!r.stdout.contains(secret), "{args:?} leaks its secret");
+        if args[0] == "agora" {
+            assert_eq!(v["headers"]["authorization"], "Basic [redacted]");
+        }
+        if args[0] == "zego" {
+            assert!(v["url"].as_str().unwrap().contains("Signature="));
+            assert!(v["body"].as_str().unwrap().contains("X3CgNeE4I1qAAABN"));
+        }
+    }
+    assert!(
+        s.received_requests().await.unwrap().is_empty(),
+        "dry runs send nothing"
+    );
+}
+
+fn zego_running() -> String {
+    r#"{"Code":0,"Message":"succeed","RequestId":"r","Data":{"RoomId":"room","Status":2,"RecordBeginTimestamp":1601221452099,"RecordFiles":[]}}"#.to_owned()
+}
+
+#[tokio::test]
+async fn watch_follows_the_states_until_completed_exit_0() {
+    let s = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(zego_running()))
+        .up_to_n_times(2)
+        .mount(&s)
+        .await;
+    serve(
+        &s,
+        200,
+        fixture("zego/describe_record_status/doc_example.json"),
+    )
+    .await;
+    let r = recq(
+        &[
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+            "--watch",
+            "--interval",
+            "10ms",
+            "--endpoint",
+            &s.uri(),
+        ],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let changes: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(changes.len(), 2, "one line per state change: {}", r.stderr);
+    assert!(changes[0].contains("recording") && changes[1].contains("completed"));
+    assert_eq!(json_lines(&r.stdout)[0]["state"], "completed");
+    assert_eq!(s.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn watch_exit_codes_failed_7_and_max_wait_8() {
+    let s = MockServer::start().await;
+    serve(
+        &s,
+        200,
+        fixture("zego/describe_record_status/file_upload_failed.json"),
+    )
+    .await;
+    let r = recq(
+        &[
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+            "--watch",
+            "--interval",
+            "10ms",
+            "--endpoint",
+            &s.uri(),
+        ],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 7, "{}", r.stderr);
+
+    let s = MockServer::start().await;
+    serve(&s, 200, zego_running()).await;
+    let r = recq(
+        &[
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+            "--watch",
+            "--interval",
+            "10ms",
+            "--max-wait",
+            "100ms",
+            "--endpoint",
+            &s.uri(),
+        ],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert!(r.stderr.contains("last state: recording"), "{}", r.stderr);
+
+    // Agora: 404 while watching means the session is gone.
+    let s = MockServer::start().await;
+    serve(&s, 404, r#"{"code":404,"reason":"not found"}"#.to_owned()).await;
+    let r = recq(
+        &[
+            "agora",
+            "query",
+            "--app-id",
+            "a",
+            "--resource-id",
+            "r",
+            "--sid",
+            "s",
+            "--mode",
+            "mix",
+            "--watch",
+            "--interval",
+            "10ms",
+            "--endpoint",
+            &s.uri(),
+        ],
+        AGORA_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert_eq!(json_lines(&r.stdout)[0]["state"], "gone");
+}
+
+#[tokio::test]
+async fn error_exit_codes() {
+    let zego_error = |code: i64| {
+        format!(r#"{{"Code":{code},"Message":"m{code}","RequestId":"req-{code}","Data":null}}"#)
+    };
+    // 3: not found
+    let s = MockServer::start().await;
+    serve(&s, 200, zego_error(300001000)).await;
+    let r = recq(
+        &["zego", "status", "X3CgNeE4I1qAAABN", "--endpoint", &s.uri()],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("300001000") && r.stderr.contains("req-300001000"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 1, "one sentence: {}", r.stderr);
+
+    // 3: Agora's 404
+    let s = MockServer::start().await;
+    serve(&s, 404, String::new()).await;
+    let r = recq(
+        &[
+            "agora",
+            "query",
+            "--app-id",
+            "a",
+            "--resource-id",
+            "r",
+            "--sid",
+            "s",
+            "--mode",
+            "mix",
+            "--endpoint",
+            &s.uri(),
+        ],
+        AGORA_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 3, "{}", r.stderr);
+
+    // 4: signature rejected
+    let s = MockServer::start().await;
+    serve(&s, 200, zego_error(100000005)).await;
+    let r = recq(
+        &["zego", "status", "X3CgNeE4I1qAAABN", "--endpoint", &s.uri()],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 4, "{}", r.stderr);
+
+    // 5: rate limited after retries
+    let s = MockServer::start().await;
+    serve(&s, 200, zego_error(300000003)).await;
+    let r = recq(
+        &[
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+            "--retries",
+            "1",
+            "--endpoint",
+            &s.uri(),
+        ],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert_eq!(
+        s.received_requests().await.unwrap().len(),
+        2,
+        "--retries 1: two attempts"
+    );
+
+    // 6: transport (nothing listens) and timeout
+    let r = recq(
+        &[
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+            "--retries",
+            "0",
+            "--endpoint",
+            "http://127.0.0.1:9",
+        ],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    let s = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5)))
+        .mount(&s)
+        .await;
+    let r = recq(
+        &[
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+            "--retries",
+            "0",
+            "--timeout",
+            "100ms",
+            "--endpoint",
+            &s.uri(),
+        ],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 6, "{}", r.stderr);
+
+    // 2: usage errors, local validation, --watch on a list
+    let r = recq(&["zego", "tasks"], ZEGO_ENV).await;
+    assert_eq!(r.code, 2, "missing --status");
+    let r = recq(
+        &["zego", "status", "short", "--endpoint", &s.uri()],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 2, "a task id of the wrong length: {}", r.stderr);
+    let r = recq(&["zego", "tasks", "--status", "ended", "--watch"], ZEGO_ENV).await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = recq(&["--help"], &[]).await;
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Exit codes"), "{}", r.stdout);
+}
+
+#[tokio::test]
+async fn missing_credentials_name_the_variable_and_the_config_key() {
+    let r = recq(
+        &["zego", "status", "X3CgNeE4I1qAAABN"],
+        &[("ZEGO_APP_ID", "1")],
+    )
+    .await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("ZEGO_SERVER_SECRET"), "{}", r.stderr);
+    assert!(r.stderr.contains("server_secret"), "{}", r.stderr);
+    let r = recq(
+        &[
+            "volc", "task", "--app-id", "a", "--room", "r", "--task", "t",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("VOLC_ACCESSKEY") && r.stderr.contains("access_key"),
+        "{}",
+        r.stderr
+    );
+}
+
+fn write_config(dir: &Path, endpoint: &str) -> PathBuf {
+    let p = dir.join("recq.toml");
+    std::fs::write(
+        &p,
+        format!(
+            r#"
+[profiles.default.zego]
+app_id = "1"
+server_secret = "{ZEGO_SECRET}"
+
+[profiles.staging.zego]
+app_id = 1234567890
+server_secret = "{ZEGO_SECRET}"
+endpoint = "{endpoint}"
+"#
+        ),
+    )
+    .unwrap();
+    p
+}
+
+#[tokio::test]
+async fn config_file_profiles_and_the_environment_wins() {
+    let s = MockServer::start().await;
+    serve(
+        &s,
+        200,
+        fixture("zego/describe_record_status/doc_example.json"),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &s.uri());
+    let config = config.to_str().unwrap();
+
+    // The staging profile carries credentials and the endpoint.
+    let r = recq(
+        &[
+            "--config",
+            config,
+            "--profile",
+            "staging",
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let received = s.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1);
+    assert!(
+        received[0]
+            .url
+            .query()
+            .unwrap()
+            .contains("AppId=1234567890")
+    );
+
+    // The environment overrides the file.
+    let r = recq(
+        &[
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+            "--profile",
+            "staging",
+            "--config",
+            config,
+        ],
+        &[("ZEGO_APP_ID", "42")],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let received = s.received_requests().await.unwrap();
+    assert!(received[1].url.query().unwrap().contains("AppId=42"));
+
+    // An unknown profile and a missing file are configuration errors.
+    let r = recq(
+        &[
+            "--config",
+            config,
+            "--profile",
+            "nope",
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("nope"));
+    let r = recq(
+        &[
+            "--config",
+            "/nonexistent/recq.toml",
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("/nonexistent/recq.toml"));
+}
