@@ -106,11 +106,35 @@ pub fn table_header() -> Vec<String> {
     .to_vec()
 }
 
+/// The task ids for a table cell: Agora resource ids (hundreds of characters) are shortened
+/// to their first and last 6 characters; JSON output always has them in full.
+fn task_cell(task: &record_facade::TaskRef) -> String {
+    match task {
+        record_facade::TaskRef::Agora {
+            app_id,
+            resource_id,
+            sid,
+            mode,
+        } => {
+            let chars: Vec<char> = resource_id.chars().collect();
+            let short = if chars.len() > 16 {
+                let head: String = chars.iter().take(6).collect();
+                let tail: String = chars.iter().skip(chars.len() - 6).collect();
+                format!("{head}…{tail}")
+            } else {
+                resource_id.clone()
+            };
+            format!("{app_id}/{short}/{sid}/{mode}")
+        }
+        other => other.to_string(),
+    }
+}
+
 /// One row of the recordings table.
 pub fn table_row(r: &Recording, colour: bool) -> Vec<String> {
     vec![
         r.vendor.id().to_owned(),
-        r.task.to_string(),
+        task_cell(&r.task),
         state_text(r.state, colour),
         format!("{} ({})", r.vendor_status.code, r.vendor_status.meaning),
         format_time(r.started_at),
