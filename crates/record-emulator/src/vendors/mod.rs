@@ -1,0 +1,68 @@
+//! The four vendors: authentication, limits, routing and answers built with the vendor
+//! crates' own typed models.
+
+pub(crate) mod agora;
+pub(crate) mod qingcloud;
+pub(crate) mod volc;
+pub(crate) mod zego;
+
+use crate::recording::{Recording, RecordingInfo};
+use crate::server::{Incoming, Reply, Shared};
+use record_facade::{UnixMillis, Vendor};
+
+/// Answers one vendor request.
+pub(crate) fn handle(vendor: Vendor, shared: &Shared, req: &Incoming) -> Reply {
+    match vendor {
+        Vendor::Zego => zego::handle(shared, req),
+        Vendor::QingCloud => qingcloud::handle(shared, req),
+        Vendor::Volcengine => volc::handle(shared, req),
+        Vendor::Agora => agora::handle(shared, req),
+    }
+}
+
+/// The vendor's own rate-limit answer (used by the 429 fault too).
+pub(crate) fn rate_limited(vendor: Vendor) -> Reply {
+    match vendor {
+        Vendor::Zego => zego::rate_limited(),
+        Vendor::QingCloud => qingcloud::rate_limited(),
+        Vendor::Volcengine => volc::rate_limited(None),
+        Vendor::Agora => agora::rate_limited(),
+    }
+}
+
+/// What the admin API tells about a recording at `now`.
+pub(crate) fn info(rec: &Recording, now: i64) -> RecordingInfo {
+    let phase = rec.phase(now);
+    let (state, vendor_status) = match rec.vendor {
+        Vendor::Zego => (phase.state(), zego::status(rec, phase).raw().to_string()),
+        Vendor::QingCloud => (
+            phase.state(),
+            qingcloud::status(rec, phase).0.raw().to_string(),
+        ),
+        Vendor::Volcengine => (phase.state(), volc::status(rec, phase).0.raw().to_string()),
+        Vendor::Agora => agora::state_and_status(rec, phase),
+    };
+    RecordingInfo {
+        vendor: rec.vendor,
+        id: rec.id.clone(),
+        room: rec.room.clone(),
+        app_id: rec.app_id.clone(),
+        resource_id: rec.resource_id.clone(),
+        mode: rec.mode.clone(),
+        users: rec.users.clone(),
+        created_at: UnixMillis(rec.created_at),
+        state,
+        vendor_status,
+        recorded_ms: phase.recorded_ms(),
+    }
+}
+
+/// A file size for `recorded_ms` of audio and video at about 1 Mbit/s.
+pub(crate) fn size_of(recorded_ms: i64) -> u64 {
+    u64::try_from(recorded_ms.max(0))
+        .unwrap_or(0)
+        .saturating_mul(125)
+}
+
+/// Where the emulator pretends files are stored.
+pub(crate) const STORAGE_URL: &str = "https://storage.record-emulator.invalid";
