@@ -219,7 +219,8 @@ fn push_file_list(files: &mut Vec<RecordingFile>, list: &FileList) {
                 files.push(RecordingFile {
                     name: name.clone(),
                     // Documented as the M3U8 file name (`fileListMode` "string").
-                    format: format_from_name(name).or_else(|| Some("m3u8".to_owned())),
+                    format: RecordingFile::format_from_name(name)
+                        .or_else(|| Some("m3u8".to_owned())),
                     ..RecordingFile::default()
                 });
             }
@@ -245,7 +246,7 @@ fn entry_file(entry: &FileListEntry) -> RecordingFile {
         extra.insert("isPlayable".to_owned(), b.into());
     }
     RecordingFile {
-        format: format_from_name(&name),
+        format: RecordingFile::format_from_name(&name),
         name,
         started_at: positive(entry.slice_start_time),
         extra,
@@ -273,23 +274,12 @@ fn web_file(file: &WebRecordingFile, service: &ExtensionServiceState) -> Recordi
         extra.insert("serviceName".to_owned(), s.raw().into());
     }
     RecordingFile {
-        format: format_from_name(&name),
+        format: RecordingFile::format_from_name(&name),
         name,
         started_at: positive(file.slice_start_time),
         extra,
         ..RecordingFile::default()
     }
-}
-
-/// The lower-case extension of the last path segment of `name` (`a/b.M3U8` → `m3u8`), when
-/// it has one: 1 to 8 ASCII letters or digits after a `.` that does not start the name.
-fn format_from_name(name: &str) -> Option<String> {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let (stem, ext) = base.rsplit_once('.')?;
-    let plausible = !stem.is_empty()
-        && (1..=8).contains(&ext.len())
-        && ext.bytes().all(|b| b.is_ascii_alphanumeric());
-    plausible.then(|| ext.to_ascii_lowercase())
 }
 
 #[async_trait::async_trait]
@@ -346,7 +336,7 @@ impl RecordingQuery for Client {
 
 #[cfg(test)]
 mod tests {
-    use super::format_from_name;
+    use record_core::RecordingFile;
 
     #[test]
     fn formats_come_from_plausible_extensions() {
@@ -364,7 +354,11 @@ mod tests {
             ("", None),
         ];
         for (name, want) in cases {
-            assert_eq!(format_from_name(name).as_deref(), want, "{name}");
+            assert_eq!(
+                RecordingFile::format_from_name(name).as_deref(),
+                want,
+                "{name}"
+            );
         }
     }
 }

@@ -81,17 +81,6 @@ pub fn parse_local_time(text: &str) -> Option<UnixMillis> {
     seconds.checked_mul(1000).map(UnixMillis)
 }
 
-/// The format of a file from its name's extension (`a/b.MP4` → `mp4`); `None` when the
-/// last path segment has no extension (a key prefix such as `CloudRecordMedia/`).
-fn format_from_name(name: &str) -> Option<String> {
-    let last = name.rsplit('/').next().unwrap_or(name);
-    let (stem, ext) = last.rsplit_once('.')?;
-    if stem.is_empty() || ext.is_empty() || !ext.bytes().all(|c| c.is_ascii_alphanumeric()) {
-        return None;
-    }
-    Some(ext.to_ascii_lowercase())
-}
-
 impl RecordingStatus {
     /// The vendor status of the neutral view: the raw code and the documented meaning
     /// (`"undocumented value"` for [`RecordingStatus::Unknown`], which keeps its code).
@@ -239,7 +228,7 @@ impl RecordingInfo {
             extra.insert("files".to_owned(), text(v));
         }
         Some(RecordingFile {
-            format: format_from_name(&name),
+            format: RecordingFile::format_from_name(&name),
             name,
             url: None,
             size_bytes: self.size,
@@ -515,11 +504,17 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(format_from_name("CloudRecordMedia/"), None);
-        assert_eq!(format_from_name("a/b.MP4").as_deref(), Some("mp4"));
-        assert_eq!(format_from_name("a.b/c"), None);
-        assert_eq!(format_from_name(".hidden"), None);
-        assert_eq!(format_from_name("x.m3u8").as_deref(), Some("m3u8"));
+        assert_eq!(RecordingFile::format_from_name("CloudRecordMedia/"), None);
+        assert_eq!(
+            RecordingFile::format_from_name("a/b.MP4").as_deref(),
+            Some("mp4")
+        );
+        assert_eq!(RecordingFile::format_from_name("a.b/c"), None);
+        assert_eq!(RecordingFile::format_from_name(".hidden"), None);
+        assert_eq!(
+            RecordingFile::format_from_name("x.m3u8").as_deref(),
+            Some("m3u8")
+        );
     }
 
     #[test]

@@ -42,7 +42,9 @@ pub use query::{
     paginate, unsupported, wrong_vendor,
 };
 pub use rate_limit::RateLimiter;
-pub use recording::{RawResponseData, Recording, RecordingFile, TaskRef, VendorStatus};
+pub use recording::{
+    RawResponseData, Recording, RecordingFile, TaskRef, VendorStatus, vendor_json,
+};
 pub use retry::{RetryPolicy, parse_retry_after};
 pub use state::RecordingState;
 pub use time::{DurationMillis, UnixMillis, UnixSeconds};

@@ -113,14 +113,19 @@ pub trait RawResponseData: Any + fmt::Debug + Send + Sync {
 
 impl<T: Serialize + fmt::Debug + Send + Sync + 'static> RawResponseData for T {
     fn to_json(&self) -> serde_json::Value {
-        // Serializing a derived `Serialize` of plain data into a `Value` cannot fail; if a
-        // vendor type ever made it fail, the error text is kept rather than dropped.
-        serde_json::to_value(self)
-            .unwrap_or_else(|e| serde_json::Value::String(format!("<unserializable: {e}>")))
+        vendor_json(self)
     }
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// `value` as JSON with the vendor's field names. Serializing a derived `Serialize` of plain
+/// data cannot fail; if a vendor type ever made it fail, the error text is kept rather than
+/// dropped.
+pub fn vendor_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value)
+        .unwrap_or_else(|e| serde_json::Value::String(format!("<unserializable: {e}>")))
 }
 
 /// One recording, as any vendor reports it.
@@ -216,4 +221,27 @@ pub struct RecordingFile {
     /// The vendor's extra ids and flags, by the vendor's field name (ZEGO `VideoId`,
     /// Volcengine `Vid`, Agora `trackType`, `uid`, `isPlayable`, …).
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl RecordingFile {
+    /// The format named by the extension of the last path segment of `name`, lower-cased
+    /// (`abc/efg/123.MP4` → `mp4`): 1 to 8 ASCII letters or digits after a `.` that does not
+    /// start the segment. `None` otherwise (a key prefix such as `CloudRecordMedia/`, a
+    /// dot-file, an id).
+    ///
+    /// ```
+    /// use record_core::RecordingFile;
+    /// assert_eq!(RecordingFile::format_from_name("abc/efg/123.MP4").as_deref(), Some("mp4"));
+    /// assert_eq!(RecordingFile::format_from_name("CloudRecordMedia/"), None);
+    /// assert_eq!(RecordingFile::format_from_name(".hidden"), None);
+    /// assert_eq!(RecordingFile::format_from_name("a.toolongextension"), None);
+    /// ```
+    pub fn format_from_name(name: &str) -> Option<String> {
+        let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        let (stem, ext) = last.rsplit_once('.')?;
+        let plausible = !stem.is_empty()
+            && (1..=8).contains(&ext.len())
+            && ext.bytes().all(|b| b.is_ascii_alphanumeric());
+        plausible.then(|| ext.to_ascii_lowercase())
+    }
 }

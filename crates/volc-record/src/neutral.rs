@@ -157,7 +157,10 @@ impl RecordFile {
             }
         };
         put("Vid", self.vid.clone().map(Value::String));
-        put("StreamList", self.stream_list.as_ref().map(json_of));
+        put(
+            "StreamList",
+            self.stream_list.as_ref().map(record_core::vendor_json),
+        );
         put("VideoCodec", self.video_codec.clone().map(Value::String));
         put("AudioCodec", self.audio_codec.clone().map(Value::String));
         put("VideoWidth", self.video_width.map(Value::from));
@@ -171,7 +174,10 @@ impl RecordFile {
             url: None,
             size_bytes: self.size,
             duration: self.duration,
-            format: self.object_key.as_deref().and_then(format_of),
+            format: self
+                .object_key
+                .as_deref()
+                .and_then(RecordingFile::format_from_name),
             started_at: self.start_time,
             state: None,
             warning: None,
@@ -202,21 +208,6 @@ fn stop_reason_text(reason: &StopReason) -> Option<String> {
         StopReason::Unknown(raw) => Some(raw.clone()),
         known => Some(known.meaning().to_owned()),
     }
-}
-
-/// The format named by the extension of an object key (`abc/efg/123.mp4` → `mp4`),
-/// lowercase; `None` without a plain alphanumeric extension.
-fn format_of(key: &str) -> Option<String> {
-    let file = key.rsplit('/').next().unwrap_or(key);
-    let (stem, ext) = file.rsplit_once('.')?;
-    (!stem.is_empty() && !ext.is_empty() && ext.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .then(|| ext.to_ascii_lowercase())
-}
-
-/// `value` as JSON with the vendor's field names (derived `Serialize` of plain data cannot
-/// fail; if it ever did, the error text is kept rather than dropped).
-fn json_of<T: serde::Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).unwrap_or_else(|e| Value::String(format!("<unserializable: {e}>")))
 }
 
 #[async_trait::async_trait]
@@ -287,7 +278,11 @@ mod tests {
             ("", None),
         ];
         for (key, want) in cases {
-            assert_eq!(format_of(key).as_deref(), want, "{key}");
+            assert_eq!(
+                RecordingFile::format_from_name(key).as_deref(),
+                want,
+                "{key}"
+            );
         }
     }
 

@@ -112,7 +112,7 @@ impl RecordFile {
             .unwrap_or_default();
         let format = match &self.output_file_format {
             Some(f) => Some(f.raw().to_owned()),
-            None => format_from_name(&name),
+            None => RecordingFile::format_from_name(&name),
         };
         let mut extra = BTreeMap::new();
         let mut put = |key: &str, value: Option<serde_json::Value>| {
@@ -547,13 +547,4 @@ fn last_path_segment(url: &str) -> Option<String> {
     let url = reqwest::Url::parse(url).ok()?;
     let last = url.path_segments()?.next_back()?;
     (!last.is_empty()).then(|| last.to_owned())
-}
-
-/// The format from a file name's extension (`a_VA_1.MP4` → `mp4`); `None` without one.
-fn format_from_name(name: &str) -> Option<String> {
-    let (stem, ext) = name.rsplit_once('.')?;
-    if stem.is_empty() || ext.is_empty() || !ext.bytes().all(|c| c.is_ascii_alphanumeric()) {
-        return None;
-    }
-    Some(ext.to_ascii_lowercase())
 }
