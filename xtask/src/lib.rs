@@ -2,6 +2,8 @@
 //! (`crates/<vendor>-record/api-spec.toml`), the vendor crate's `src/generated.rs` and the
 //! README support table, and checks that fixtures and snapshots are complete.
 
+pub mod bench;
+pub mod fuzz;
 pub mod gen_readme;
 pub mod gen_rust;
 // The spec model mirrors xtask/SPEC_FORMAT.md, which documents every field.
