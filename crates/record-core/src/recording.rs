@@ -152,6 +152,44 @@ pub struct Recording {
 }
 
 impl Recording {
+    /// The recording as it is once the vendor no longer knows it (e.g. Agora's HTTP 404
+    /// after a session ended): `last` (the last observation, if any) with its state set to
+    /// [`RecordingState::Gone`] and its vendor status set to the error's HTTP status (or
+    /// `not_found`) and message, so the files seen last are kept.
+    pub fn gone(
+        vendor: Vendor,
+        task: &TaskRef,
+        error: &crate::Error,
+        last: Option<&Recording>,
+    ) -> Recording {
+        let mut r = match last {
+            Some(l) => l.clone(),
+            None => Recording {
+                vendor,
+                task: task.clone(),
+                state: RecordingState::Gone,
+                vendor_status: VendorStatus {
+                    code: RawCode::Int(0),
+                    meaning: String::new(),
+                },
+                started_at: None,
+                ended_at: None,
+                stop_reason: None,
+                files: Vec::new(),
+                raw: Arc::new(serde_json::Value::Null),
+            },
+        };
+        r.state = RecordingState::Gone;
+        r.vendor_status = VendorStatus {
+            code: error.http_status().map_or_else(
+                || RawCode::Text("not_found".into()),
+                |s| RawCode::Int(s.into()),
+            ),
+            meaning: error.to_string(),
+        };
+        r
+    }
+
     /// The typed vendor response, if it is a `T`.
     ///
     /// ```

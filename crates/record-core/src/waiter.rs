@@ -172,7 +172,7 @@ impl Waiter {
             let observed = match query.get(task).await {
                 Ok(r) => Some(r),
                 Err(e) if e.kind() == ErrorKind::NotFound && (gone_on_404 || last.is_some()) => {
-                    Some(gone(last.as_ref(), task, query, e))
+                    Some(Recording::gone(query.vendor(), task, &e, last.as_ref()))
                 }
                 Err(e) if e.is_retryable() => None,
                 Err(e) => return Err(WaitError::Query(e)),
@@ -204,40 +204,4 @@ impl Waiter {
             self.sleeper.sleep(delay).await;
         }
     }
-}
-
-/// The observation "the vendor no longer knows this recording".
-fn gone(
-    last: Option<&Recording>,
-    task: &TaskRef,
-    query: &dyn RecordingQuery,
-    error: Error,
-) -> Recording {
-    use crate::{RawCode, VendorStatus};
-    let mut r = match last {
-        Some(l) => l.clone(),
-        None => Recording {
-            vendor: query.vendor(),
-            task: task.clone(),
-            state: RecordingState::Gone,
-            vendor_status: VendorStatus {
-                code: RawCode::Int(0),
-                meaning: String::new(),
-            },
-            started_at: None,
-            ended_at: None,
-            stop_reason: None,
-            files: Vec::new(),
-            raw: Arc::new(serde_json::Value::Null),
-        },
-    };
-    r.state = RecordingState::Gone;
-    r.vendor_status = VendorStatus {
-        code: error.http_status().map_or_else(
-            || RawCode::Text("not_found".into()),
-            |s| RawCode::Int(s.into()),
-        ),
-        meaning: error.to_string(),
-    };
-    r
 }

@@ -1,4 +1,4 @@
-//! The command line: `recq [GLOBAL FLAGS] <vendor> <command> [ARGS]`.
+//! The command line: `recq [GLOBAL FLAGS] <vendor> <command> [ARGS]`, or `recq demo`.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -26,9 +26,9 @@ pub struct Cli {
     /// Global flags (accepted before or after the subcommand).
     #[command(flatten)]
     pub global: Global,
-    /// The vendor and its command.
+    /// The vendor and its command, or `demo`.
     #[command(subcommand)]
-    pub vendor: VendorCommand,
+    pub command: Command,
 }
 
 /// Flags every command accepts.
@@ -83,9 +83,9 @@ pub enum OutputFormat {
     Json,
 }
 
-/// The vendor.
+/// The command: a vendor and its command, or `demo`.
 #[derive(Debug, Subcommand)]
-pub enum VendorCommand {
+pub enum Command {
     /// ZEGO (即构) cloud recording.
     #[command(subcommand)]
     Zego(ZegoCommand),
@@ -98,6 +98,23 @@ pub enum VendorCommand {
     /// Agora / Shengwang (声网) cloud recording.
     #[command(subcommand)]
     Agora(AgoraCommand),
+    /// Start a local emulator of all four vendors in-process and query it with the real
+    /// clients: a table of recordings in every state (no account, no network). With
+    /// --watch, follow one new recording per vendor from start to completion (~10 s).
+    Demo(DemoArgs),
+}
+
+/// `recq demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Serve this scenario instead of the built-in one (TOML, or JSON when it ends in .json;
+    /// format: the record-emulator docs).
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// With --watch: how many times faster than the clock the watched recordings move
+    /// through their lifecycle (the built-in one takes about 10 s at 1).
+    #[arg(long, default_value_t = 1.0, value_name = "FACTOR")]
+    pub speed: f64,
 }
 
 /// ZEGO commands.

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+mod demo;
 pub mod output;
 mod vendors;
 
@@ -271,7 +272,7 @@ pub async fn run(
         settings: &settings,
         io,
     };
-    match vendors::dispatch(&mut ctx, &cli.vendor).await {
+    match vendors::dispatch(&mut ctx, &cli.command).await {
         Ok(code) => code,
         Err(failure) => {
             let (code, text) = match &failure {

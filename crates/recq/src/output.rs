@@ -108,7 +108,7 @@ pub fn table_header() -> Vec<String> {
 
 /// The task ids for a table cell: Agora resource ids (hundreds of characters) are shortened
 /// to their first and last 6 characters; JSON output always has them in full.
-fn task_cell(task: &record_facade::TaskRef) -> String {
+pub fn task_cell(task: &record_facade::TaskRef) -> String {
     match task {
         record_facade::TaskRef::Agora {
             app_id,
@@ -130,13 +130,30 @@ fn task_cell(task: &record_facade::TaskRef) -> String {
     }
 }
 
+/// The widest vendor-status meaning a table shows (JSON output has it in full).
+const STATUS_MEANING_WIDTH: usize = 60;
+
+/// `text` cut to `max` characters, the cut marked with `…`.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 /// One row of the recordings table.
 pub fn table_row(r: &Recording, colour: bool) -> Vec<String> {
     vec![
         r.vendor.id().to_owned(),
         task_cell(&r.task),
         state_text(r.state, colour),
-        format!("{} ({})", r.vendor_status.code, r.vendor_status.meaning),
+        format!(
+            "{} ({})",
+            r.vendor_status.code,
+            shorten(&r.vendor_status.meaning, STATUS_MEANING_WIDTH)
+        ),
         format_time(r.started_at),
         format_time(r.ended_at),
         r.files.len().to_string(),
@@ -151,39 +168,70 @@ pub fn table(rows: Vec<Vec<String>>) -> String {
     render(&all)
 }
 
+const FILE_HEADER: [&str; 7] = [
+    "FILE", "STATE", "SIZE", "DURATION", "FORMAT", "STARTED", "URL",
+];
+
+/// One row of a files table.
+fn file_row(f: &record_facade::RecordingFile, colour: bool) -> Vec<String> {
+    vec![
+        f.name.clone(),
+        f.state
+            .map_or_else(|| "-".to_owned(), |s| state_text(s, colour)),
+        size_text(f.size_bytes),
+        f.duration.map_or_else(
+            || "-".to_owned(),
+            |d| format!("{:.1} s", d.0 as f64 / 1000.0),
+        ),
+        f.format.clone().unwrap_or_else(|| "-".to_owned()),
+        format_time(f.started_at),
+        f.url.clone().unwrap_or_else(|| "-".to_owned()),
+    ]
+}
+
+fn file_warnings(out: &mut String, r: &Recording) {
+    for f in &r.files {
+        if let Some(w) = &f.warning {
+            let _ = writeln!(out, "warning: {}: {}: {w}", r.vendor.id(), f.name);
+        }
+    }
+}
+
 /// One recording in detail: the summary table, then its files.
 pub fn recording_detail(r: &Recording, colour: bool) -> String {
     let mut out = table(vec![table_row(r, colour)]);
     if !r.files.is_empty() {
         out.push('\n');
-        let mut rows = vec![
-            [
-                "FILE", "STATE", "SIZE", "DURATION", "FORMAT", "STARTED", "URL",
-            ]
-            .map(str::to_owned)
-            .to_vec(),
-        ];
-        for f in &r.files {
-            rows.push(vec![
-                f.name.clone(),
-                f.state
-                    .map_or_else(|| "-".to_owned(), |s| state_text(s, colour)),
-                size_text(f.size_bytes),
-                f.duration.map_or_else(
-                    || "-".to_owned(),
-                    |d| format!("{:.1} s", d.0 as f64 / 1000.0),
-                ),
-                f.format.clone().unwrap_or_else(|| "-".to_owned()),
-                format_time(f.started_at),
-                f.url.clone().unwrap_or_else(|| "-".to_owned()),
-            ]);
-        }
+        let mut rows = vec![FILE_HEADER.map(str::to_owned).to_vec()];
+        rows.extend(r.files.iter().map(|f| file_row(f, colour)));
         out.push_str(&render(&rows));
+        file_warnings(&mut out, r);
+    }
+    out
+}
+
+/// The files of several recordings in one table, with a VENDOR column first, then every
+/// file warning; empty when none has files.
+pub fn files_table(recordings: &[Recording], colour: bool) -> String {
+    let mut rows = vec![
+        std::iter::once("VENDOR")
+            .chain(FILE_HEADER)
+            .map(str::to_owned)
+            .collect::<Vec<_>>(),
+    ];
+    for r in recordings {
         for f in &r.files {
-            if let Some(w) = &f.warning {
-                let _ = writeln!(out, "warning: {}: {w}", f.name);
-            }
+            let mut row = vec![r.vendor.id().to_owned()];
+            row.extend(file_row(f, colour));
+            rows.push(row);
         }
+    }
+    if rows.len() == 1 {
+        return String::new();
+    }
+    let mut out = render(&rows);
+    for r in recordings {
+        file_warnings(&mut out, r);
     }
     out
 }

@@ -2,8 +2,7 @@
 //! or print the signed request.
 
 use crate::cli::{
-    AgoraCommand, QingCloudCommand, VendorCommand, VolcCommand, ZegoCommand, ZegoListStatus,
-    ZegoTasks,
+    AgoraCommand, Command, QingCloudCommand, VolcCommand, ZegoCommand, ZegoListStatus, ZegoTasks,
 };
 use crate::config::ConfigError;
 use crate::{Ctx, Failure, exit};
@@ -55,15 +54,13 @@ fn credentials<T>(
     })
 }
 
-pub(crate) async fn dispatch(
-    ctx: &mut Ctx<'_, '_>,
-    command: &VendorCommand,
-) -> Result<i32, Failure> {
+pub(crate) async fn dispatch(ctx: &mut Ctx<'_, '_>, command: &Command) -> Result<i32, Failure> {
     match command {
-        VendorCommand::Zego(c) => zego_command(ctx, c).await,
-        VendorCommand::Qingcloud(c) => qingcloud_command(ctx, c).await,
-        VendorCommand::Volc(c) => volc_command(ctx, c).await,
-        VendorCommand::Agora(c) => agora_command(ctx, c).await,
+        Command::Demo(args) => crate::demo::run(ctx, args).await,
+        Command::Zego(c) => zego_command(ctx, c).await,
+        Command::Qingcloud(c) => qingcloud_command(ctx, c).await,
+        Command::Volc(c) => volc_command(ctx, c).await,
+        Command::Agora(c) => agora_command(ctx, c).await,
     }
 }
 

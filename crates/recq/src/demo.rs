@@ -1,0 +1,398 @@
+//! `recq demo`: the emulator in-process, the real clients against it.
+//!
+//! Without `--watch`: one signed `get` per recording of the scenario (the built-in one has
+//! recordings in every state each vendor can report), printed as one neutral table, then
+//! the files. With `--watch`: one new recording per vendor, followed by a [`Waiter`] from
+//! start to completion with live progress, then the final table and files.
+
+use crate::cli::{DemoArgs, OutputFormat};
+use crate::config::ConfigError;
+use crate::{Ctx, Failure, exit, output};
+use futures::future::join_all;
+use record_emulator::{Emulator, RecordingInfo, RecordingSpec, Scenario, Vendor};
+use record_facade::{
+    ClientConfig, Error, Recording, RecordingQuery, RecordingState, TaskRef, WaitError, Waiter,
+    connect,
+};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A vendor and its client.
+type VendorClient = (Vendor, Arc<dyn RecordingQuery>);
+
+/// The neutral task reference of an emulated recording.
+fn task_ref(info: &RecordingInfo) -> TaskRef {
+    match info.vendor {
+        Vendor::Zego => TaskRef::Zego {
+            task_id: info.id.clone(),
+        },
+        Vendor::QingCloud => TaskRef::QingCloud {
+            app_id: info.app_id.clone(),
+            channel: info.room.clone(),
+            record_id: Some(info.id.clone()),
+        },
+        Vendor::Volcengine => TaskRef::Volcengine {
+            app_id: info.app_id.clone(),
+            room_id: info.room.clone(),
+            task_id: info.id.clone(),
+        },
+        Vendor::Agora => TaskRef::Agora {
+            app_id: info.app_id.clone(),
+            resource_id: info.resource_id.clone(),
+            sid: info.id.clone(),
+            mode: info.mode.clone(),
+        },
+    }
+}
+
+fn demo_error(what: &str, e: impl std::fmt::Display) -> Failure {
+    Failure::Config(ConfigError(format!("demo: {what}: {e}")))
+}
+
+/// One real client per vendor, built through `record_facade::connect` exactly as an
+/// application would, pointed at the emulator and holding its credentials.
+fn clients(emu: &Emulator) -> Result<Vec<VendorClient>, Failure> {
+    Vendor::ALL
+        .iter()
+        .map(|&v| {
+            let config = ClientConfig {
+                base_url: Some(emu.base_url(v)),
+                ..ClientConfig::default()
+            };
+            let client = connect(v, &config, emu.env_lookup())?;
+            Ok((v, Arc::from(client)))
+        })
+        .collect()
+}
+
+/// `recq demo [--watch]`.
+pub(crate) async fn run(ctx: &mut Ctx<'_, '_>, args: &DemoArgs) -> Result<i32, Failure> {
+    if ctx.global.dry_run {
+        return Err(Failure::Config(ConfigError(
+            "demo sends real requests to its in-process emulator; --dry-run does not apply"
+                .to_owned(),
+        )));
+    }
+    if !(args.speed.is_finite() && args.speed > 0.0) {
+        return Err(Failure::Config(ConfigError(format!(
+            "--speed must be a positive number, not {}",
+            args.speed
+        ))));
+    }
+    let scenario = match &args.scenario {
+        Some(path) => Scenario::from_path(path),
+        None => Scenario::example(),
+    }
+    .map_err(|e| demo_error("scenario", e))?;
+    let emu = Emulator::builder()
+        .scenario(scenario)
+        .start()
+        .await
+        .map_err(|e| demo_error("cannot start the emulator", e))?;
+    let urls: Vec<String> = Vendor::ALL
+        .iter()
+        .map(|&v| format!("{} {}", v.id(), emu.base_url(v)))
+        .collect();
+    writeln!(
+        ctx.io.err,
+        "recq demo: record-emulator in-process ({}); real clients, real signing, no network",
+        urls.join(", ")
+    )?;
+    let clients = clients(&emu)?;
+    let code = if ctx.global.watch {
+        watch(ctx, &emu, &clients, args.speed).await?
+    } else {
+        snapshot(ctx, &emu, &clients).await?
+    };
+    emu.shutdown().await;
+    Ok(code)
+}
+
+/// Prints recordings as the global output format asks: a table then the files, or JSON
+/// Lines.
+fn print_recordings(ctx: &mut Ctx<'_, '_>, recordings: &[Recording]) -> Result<(), Failure> {
+    let colour = ctx.io.terminal;
+    match ctx.format() {
+        OutputFormat::Json => {
+            for r in recordings {
+                writeln!(ctx.io.out, "{}", output::json_line(r))?;
+            }
+        }
+        OutputFormat::Table => {
+            let rows = recordings
+                .iter()
+                .map(|r| output::table_row(r, colour))
+                .collect();
+            write!(ctx.io.out, "{}", output::table(rows))?;
+            let files = output::files_table(recordings, colour);
+            if !files.is_empty() {
+                write!(ctx.io.out, "\n{files}")?;
+            }
+        }
+    }
+    ctx.io.out.flush()?;
+    Ok(())
+}
+
+/// Every recording of the scenario, read back through the clients.
+async fn snapshot(
+    ctx: &mut Ctx<'_, '_>,
+    emu: &Emulator,
+    clients: &[VendorClient],
+) -> Result<i32, Failure> {
+    let started = Instant::now();
+    let mut queries = Vec::new();
+    for (vendor, client) in clients {
+        for info in emu.list(*vendor) {
+            let client = Arc::clone(client);
+            let task = task_ref(&info);
+            queries.push(async move {
+                let result = client.get(&task).await;
+                (task, result)
+            });
+        }
+    }
+    let total = queries.len();
+    let results = join_all(queries).await;
+    let elapsed = started.elapsed();
+    let mut recordings = Vec::with_capacity(total);
+    let mut failures: Vec<(TaskRef, Error)> = Vec::new();
+    for (task, result) in results {
+        match result {
+            Ok(r) => recordings.push(r),
+            // Agora answers 404 once a session has ended: the neutral view calls it gone.
+            Err(e)
+                if e.kind() == record_facade::ErrorKind::NotFound
+                    && task.vendor() == Vendor::Agora =>
+            {
+                recordings.push(Recording::gone(Vendor::Agora, &task, &e, None));
+            }
+            Err(e) => failures.push((task, e)),
+        }
+    }
+    print_recordings(ctx, &recordings)?;
+    writeln!(
+        ctx.io.err,
+        "recq demo: {} recording(s) of {} vendors from {total} signed request(s) in {} ms",
+        recordings.len(),
+        clients.len(),
+        elapsed.as_millis()
+    )?;
+    for (task, e) in &failures {
+        writeln!(ctx.io.err, "recq demo: {} {task}: {e}", task.vendor().id())?;
+    }
+    Ok(if failures.is_empty() {
+        exit::OK
+    } else {
+        failures
+            .iter()
+            .map(|(_, e)| crate::exit_code(e))
+            .max()
+            .unwrap_or(exit::VENDOR)
+    })
+}
+
+/// The lifecycle of the watched recordings in emulated seconds: starting, recording,
+/// stopping, processing (about 10 s at speed 1).
+const WATCH_PHASES: [f64; 4] = [1.5, 3.0, 1.5, 3.5];
+
+/// What the live display knows about one vendor.
+struct Progress {
+    vendor: Vendor,
+    task: String,
+    last: Option<Recording>,
+    changes: Vec<(Duration, RecordingState)>,
+}
+
+/// The progress of one recording as a bar over the lifecycle's states.
+fn bar(state: Option<RecordingState>) -> String {
+    let done = match state {
+        None => 0,
+        Some(RecordingState::Starting) => 1,
+        Some(RecordingState::Recording | RecordingState::Paused) => 2,
+        Some(RecordingState::Stopping) => 3,
+        Some(RecordingState::Processing) => 4,
+        Some(_) => 5,
+    };
+    format!("[{}{}]", "#".repeat(done * 4), ".".repeat((5 - done) * 4))
+}
+
+fn progress_line(p: &Progress, elapsed: Duration, colour: bool) -> String {
+    let (state, status, files) = match &p.last {
+        Some(r) => (
+            output::state_text(r.state, colour),
+            format!("{} ({})", r.vendor_status.code, r.vendor_status.meaning),
+            r.files.len(),
+        ),
+        None => ("-".to_owned(), "-".to_owned(), 0),
+    };
+    format!(
+        "{:>5.1}s {:<9} {} {} {} {}, {files} file(s)",
+        elapsed.as_secs_f64(),
+        p.vendor.id(),
+        bar(p.last.as_ref().map(|r| r.state)),
+        p.task,
+        state,
+        status
+    )
+}
+
+/// One new recording per vendor, each followed to completion.
+async fn watch(
+    ctx: &mut Ctx<'_, '_>,
+    emu: &Emulator,
+    clients: &[VendorClient],
+    speed: f64,
+) -> Result<i32, Failure> {
+    let [starting, recording, stopping, processing] = WATCH_PHASES.map(|s| s / speed);
+    let mut watched = Vec::new();
+    for (vendor, client) in clients {
+        let mut spec = RecordingSpec::new(*vendor)
+            .room("demo-room")
+            .duration_secs(recording)
+            .phases(starting, stopping, processing);
+        spec = match vendor {
+            Vendor::Agora => spec.mode("mix").file_list_mode("json"),
+            Vendor::Zego | Vendor::QingCloud => spec.mode("mixed"),
+            Vendor::Volcengine => spec,
+        };
+        let info = emu
+            .create_recording(spec)
+            .map_err(|e| demo_error("cannot create a recording", e))?;
+        watched.push((*vendor, Arc::clone(client), task_ref(&info)));
+    }
+    let progress: Arc<Mutex<Vec<Progress>>> = Arc::new(Mutex::new(
+        watched
+            .iter()
+            .map(|(vendor, _, task)| Progress {
+                vendor: *vendor,
+                task: output::task_cell(task),
+                last: None,
+                changes: Vec::new(),
+            })
+            .collect(),
+    ));
+    let started = Instant::now();
+    let interval = ctx.global.interval.min(Duration::from_millis(250));
+    let waiter = Waiter::new(
+        interval,
+        interval,
+        ctx.global.max_wait.min(Duration::from_secs(120)),
+    );
+    let waits = watched.iter().enumerate().map(|(i, (_, client, task))| {
+        let progress = Arc::clone(&progress);
+        let waiter = &waiter;
+        async move {
+            waiter
+                .wait(client.as_ref(), task, |r| {
+                    if let Ok(mut all) = progress.lock()
+                        && let Some(p) = all.get_mut(i)
+                    {
+                        p.changes.push((started.elapsed(), r.state));
+                        p.last = Some(r.clone());
+                    }
+                })
+                .await
+        }
+    });
+    let mut all = std::pin::pin!(join_all(waits));
+    let live = ctx.io.terminal;
+    let mut printed_changes = vec![0usize; watched.len()];
+    let mut drawn = false;
+    let results = loop {
+        let done = tokio::select! {
+            results = &mut all => Some(results),
+            () = tokio::time::sleep(Duration::from_millis(100)) => None,
+        };
+        draw(
+            ctx,
+            &progress,
+            started,
+            live,
+            &mut drawn,
+            &mut printed_changes,
+        )?;
+        if let Some(results) = done {
+            break results;
+        }
+    };
+    let mut recordings = Vec::new();
+    let mut code = exit::OK;
+    for ((vendor, _, task), result) in watched.iter().zip(results) {
+        match result {
+            Ok(r) => {
+                if r.state != RecordingState::Completed {
+                    code = code.max(exit::FAILED);
+                }
+                recordings.push(r);
+            }
+            Err(e) => {
+                let (c, text) = match &e {
+                    WaitError::TimedOut { .. } => (exit::WAIT_TIMEOUT, e.to_string()),
+                    WaitError::Query(q) => (crate::exit_code(q), q.to_string()),
+                };
+                code = code.max(c);
+                writeln!(ctx.io.err, "recq demo: {} {task}: {text}", vendor.id())?;
+            }
+        }
+    }
+    writeln!(ctx.io.err)?;
+    print_recordings(ctx, &recordings)?;
+    writeln!(
+        ctx.io.err,
+        "recq demo: {} of {} recording(s) completed in {:.1} s",
+        recordings
+            .iter()
+            .filter(|r| r.state == RecordingState::Completed)
+            .count(),
+        watched.len(),
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(code)
+}
+
+/// Draws the progress: on a terminal, the block of one line per vendor redrawn in place;
+/// otherwise one line per state change.
+fn draw(
+    ctx: &mut Ctx<'_, '_>,
+    progress: &Mutex<Vec<Progress>>,
+    started: Instant,
+    live: bool,
+    drawn: &mut bool,
+    printed_changes: &mut [usize],
+) -> Result<(), Failure> {
+    let Ok(all) = progress.lock() else {
+        return Ok(());
+    };
+    let err = &mut *ctx.io.err;
+    if live {
+        if *drawn {
+            write!(err, "\x1b[{}A", all.len())?;
+        }
+        for p in all.iter() {
+            let elapsed = match p.last.as_ref().map(|r| r.state.is_terminal()) {
+                Some(true) => p.changes.last().map_or(Duration::ZERO, |c| c.0),
+                _ => started.elapsed(),
+            };
+            writeln!(err, "\r\x1b[2K{}", progress_line(p, elapsed, true))?;
+        }
+        *drawn = true;
+    } else {
+        for (p, printed) in all.iter().zip(printed_changes.iter_mut()) {
+            for (at, state) in p.changes.iter().skip(*printed) {
+                writeln!(
+                    err,
+                    "{:>5.1}s {:<9} {} {} {}",
+                    at.as_secs_f64(),
+                    p.vendor.id(),
+                    bar(Some(*state)),
+                    p.task,
+                    state.as_str()
+                )?;
+            }
+            *printed = p.changes.len();
+        }
+    }
+    err.flush()?;
+    Ok(())
+}
