@@ -123,22 +123,30 @@ async fn the_example_scenario_serves_every_vendor() {
     assert_eq!(
         states(Vendor::Zego),
         [
-            ("X3CgNeE4I1qAAABN".to_owned(), RecordingState::Recording),
-            ("YRHu6-E4IyvEAAAD".to_owned(), RecordingState::Completed),
-            ("YRHu6uE4IyvEAAAC".to_owned(), RecordingState::Failed),
             ("ZnBkT2E4I1qAAAB5".to_owned(), RecordingState::Starting),
+            ("X3CgNeE4I1qAAABN".to_owned(), RecordingState::Recording),
+            ("Q2xvc2VFNEkxcUFB".to_owned(), RecordingState::Processing),
+            ("YRHu6-E4IyvEAAAD".to_owned(), RecordingState::Completed),
+            ("QmFja3VwRTRJeXZF".to_owned(), RecordingState::Completed),
+            ("YRHu6uE4IyvEAAAC".to_owned(), RecordingState::Failed),
+            ("Q3Jhc2hFNEl5dkVB".to_owned(), RecordingState::Failed),
         ]
     );
-    assert_eq!(emu.list(Vendor::QingCloud).len(), 3);
+    assert_eq!(emu.list(Vendor::QingCloud).len(), 7);
+    assert_eq!(emu.list(Vendor::Volcengine).len(), 5);
     assert_eq!(
         emu.list(Vendor::Agora)
             .iter()
             .map(|r| r.state)
             .collect::<Vec<_>>(),
         [
+            RecordingState::Starting,
             RecordingState::Recording,
             RecordingState::Recording,
-            RecordingState::Starting
+            RecordingState::Stopping,
+            RecordingState::Processing,
+            RecordingState::Starting,
+            RecordingState::Gone,
         ]
     );
 
@@ -173,7 +181,9 @@ async fn the_example_scenario_serves_every_vendor() {
         .iter()
         .filter_map(|r| r.status.map(|s| s.raw()))
         .collect();
-    assert_eq!(statuses, [2, 32, 10]);
+    // Newest first: 38 starting, 42 stopping, 43 merging, 39 recording, 41 crashed, 44 upload
+    // failed, 40 completed.
+    assert_eq!(statuses, [1, 4, 3, 2, 32, 52, 10]);
 
     let v = volc_client(&emu, &clock).build().unwrap();
     let task = v
@@ -322,7 +332,7 @@ async fn the_binary_prints_base_urls_and_credentials_and_serves() {
         None,
     )
     .await;
-    assert_eq!(listed.json().as_array().unwrap().len(), 4);
+    assert_eq!(listed.json().as_array().unwrap().len(), 7);
     let volc_url = url_of("Volcengine");
     let faulted = send(
         "GET",
