@@ -210,3 +210,9 @@ pub use scenario::{
     QingCloudCredentialsConfig, RecordingSpec, Scenario, Secret, VolcCredentialsConfig,
     ZegoCredentialsConfig,
 };
+
+/// The README's Rust examples, compiled and run as doctests here so they cannot rot: this
+/// crate depends on the facade (every vendor) and can run the emulator examples too.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

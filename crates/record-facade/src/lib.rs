@@ -44,8 +44,3 @@ pub const ENABLED_VENDORS: &[Vendor] = &[
     #[cfg(feature = "agora")]
     Vendor::Agora,
 ];
-
-/// The README's Rust examples, compiled and run as doctests so they cannot rot.
-#[cfg(all(doctest, feature = "zego"))]
-#[doc = include_str!("../../../README.md")]
-pub struct ReadmeDoctests;
