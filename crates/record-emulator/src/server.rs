@@ -477,8 +477,13 @@ async fn vendor_entry(
 /// The answer of an error fault.
 fn fault_reply(vendor: Vendor, fault: Fault) -> Reply {
     match fault {
-        Fault::TooManyRequests { retry_after_secs } => vendors::rate_limited(vendor)
-            .with_header(header::RETRY_AFTER, &retry_after_secs.to_string()),
+        Fault::TooManyRequests { retry_after_secs } => {
+            // HTTP 429 as documented, even for ZEGO, whose own rate-limit answer is HTTP 200.
+            let mut reply = vendors::rate_limited(vendor)
+                .with_header(header::RETRY_AFTER, &retry_after_secs.to_string());
+            reply.status = StatusCode::TOO_MANY_REQUESTS;
+            reply
+        }
         Fault::HtmlBody { status } => {
             let page = format!(
                 "<html>\r\n<head><title>{status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>{status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
