@@ -314,7 +314,9 @@ impl fmt::Debug for Client {
 }
 
 /// Turns the raw answer to `query` into the typed response or a classified error.
-fn decode_query(raw: RawResponse) -> Result<QueryResponse, Error> {
+/// Public, but hidden, for the fuzz targets of `record-fuzz`.
+#[doc(hidden)]
+pub fn decode_query(raw: RawResponse) -> Result<QueryResponse, Error> {
     let outcome = if (200..300).contains(&raw.status) {
         match embedded_error(&raw) {
             Some(err) => Err(err),
@@ -348,20 +350,24 @@ fn embedded_error(raw: &RawResponse) -> Option<Error> {
     }
     let err = match serde_json::from_slice::<ErrorBody>(&raw.body) {
         Ok(body) if body.code.is_some() => body.to_error(raw.status),
-        // A code that is not a number (or a body that is not the error shape): keep the raw
-        // code as sent.
+        // A code that is not a number (or a body that is not the error shape, e.g. a
+        // `reason` that is not a string): keep the raw code as sent, classified by the
+        // table when it is documented.
         _ => {
             let raw_code = match &code {
                 serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            Error::new(
-                ErrorKind::Vendor,
-                format!(
-                    "the cloud recording API answered HTTP {} with an undocumented error code",
-                    raw.status
+            match crate::error_code_info(&raw_code) {
+                Some(info) => Error::new(info.kind, info.meaning).with_retryable(info.retryable),
+                None => Error::new(
+                    ErrorKind::Vendor,
+                    format!(
+                        "the cloud recording API answered HTTP {} with an undocumented error code",
+                        raw.status
+                    ),
                 ),
-            )
+            }
             .with_vendor_code(raw_code)
             .with_http_status(raw.status)
             .with_decode_details(DecodeDetails::new(None, &raw.body))
@@ -419,4 +425,38 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(status: u16, body: &[u8]) -> RawResponse {
+        RawResponse {
+            status,
+            headers: HeaderMap::new(),
+            body: body.to_vec(),
+        }
+    }
+
+    /// Found by `cargo xtask fuzz agora_error` (fixtures/fuzz/agora_error/): a documented
+    /// code in a 2xx body that is not the `ErrorBody` shape (a `reason` that is not a string,
+    /// or not UTF-8) was reported as an undocumented `Vendor` error.
+    #[test]
+    fn a_documented_code_keeps_its_kind_when_the_body_is_not_the_error_shape() {
+        for body in [
+            &br#"{"code": 501, "reason": 12}"#[..],
+            b"{\"code\": 501, \"reason\": \"exiting \xde\xde\"}",
+        ] {
+            let e = decode_query(raw(200, body)).err();
+            let e = e.as_ref();
+            assert_eq!(e.map(Error::kind), Some(ErrorKind::NotFound));
+            assert_eq!(e.and_then(Error::vendor_code), Some("501"));
+            assert_eq!(e.map(Error::is_retryable), Some(false));
+        }
+        // An undocumented code is still a Vendor error with its raw code.
+        let e = decode_query(raw(200, br#"{"code": "E42", "reason": 12}"#)).err();
+        assert_eq!(e.as_ref().map(Error::kind), Some(ErrorKind::Vendor));
+        assert_eq!(e.as_ref().and_then(Error::vendor_code), Some("E42"));
+    }
 }

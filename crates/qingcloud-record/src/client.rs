@@ -375,7 +375,9 @@ fn build_list_recordings(
 }
 
 /// Classifies a raw answer of `GET /v1/cloudRecord` (see the module's `# Errors`).
-fn decode_list_recordings(raw: RawResponse) -> Result<ListRecordingsResponse, Error> {
+/// Public, but hidden, for the fuzz targets of `record-fuzz`.
+#[doc(hidden)]
+pub fn decode_list_recordings(raw: RawResponse) -> Result<ListRecordingsResponse, Error> {
     if let Some(envelope) = CodeEnvelope::parse(&raw.body)
         && envelope.code != ListRecordingsResponse::SUCCESS_CODE
     {

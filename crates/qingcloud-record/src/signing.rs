@@ -61,7 +61,6 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use record_core::{Clock, Error, ErrorKind, UnixSeconds, Vendor};
 use sha2::Sha256;
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 /// Query parameter: the access key id.
 pub const ACCESS_KEY_ID: &str = "access_key_id";
@@ -239,12 +238,26 @@ where
             .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned())),
     );
     signed_params.sort();
-    let canonical_query = canonical_query(&signed_params);
+    // Already sorted, and `signature` is reserved, so it cannot be among them.
+    let canonical_query = join_canonical(
+        signed_params.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        signed_params
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 2)
+            .sum(),
+    );
 
     let string_to_sign = string_to_sign(&method, path, &canonical_query, &body_md5);
     let signature = hmac_sha256_base64(credentials.expose_secret_access_key(), &string_to_sign)?;
     let encoded_signature = encode_signature(&signature);
-    let query_string = format!("{canonical_query}&{SIGNATURE}={encoded_signature}");
+    let mut query_string = String::with_capacity(
+        canonical_query.len() + 1 + SIGNATURE.len() + 1 + encoded_signature.len(),
+    );
+    query_string.push_str(&canonical_query);
+    query_string.push('&');
+    query_string.push_str(SIGNATURE);
+    query_string.push('=');
+    query_string.push_str(&encoded_signature);
 
     Ok(SignedRequest {
         method,
@@ -304,13 +317,34 @@ where
 pub fn format_time_stamp(at: UnixSeconds) -> Result<String, Error> {
     let out_of_range = || invalid(TIME_STAMP, "must be within the years 0001..=9999");
     let t = OffsetDateTime::from_unix_timestamp(at.as_seconds()).map_err(|_| out_of_range())?;
-    if !(1..=9999).contains(&t.year()) {
-        return Err(out_of_range());
+    // 1..=9999: four digits.
+    let year = u16::try_from(t.year())
+        .ok()
+        .filter(|y| (1..=9999).contains(y))
+        .ok_or_else(out_of_range)?;
+    // Written digit by digit: `time`'s formatter was a large share of the signing cost.
+    let mut out = String::with_capacity(20);
+    push_two_digits(&mut out, year / 100);
+    push_two_digits(&mut out, year % 100);
+    out.push('-');
+    push_two_digits(&mut out, u16::from(u8::from(t.month())));
+    out.push('-');
+    push_two_digits(&mut out, u16::from(t.day()));
+    out.push('T');
+    push_two_digits(&mut out, u16::from(t.hour()));
+    out.push(':');
+    push_two_digits(&mut out, u16::from(t.minute()));
+    out.push(':');
+    push_two_digits(&mut out, u16::from(t.second()));
+    out.push('Z');
+    Ok(out)
+}
+
+/// Appends the last two decimal digits of `n`.
+fn push_two_digits(out: &mut String, n: u16) {
+    for digit in [n / 10 % 10, n % 10] {
+        out.push(char::from_digit(u32::from(digit), 10).unwrap_or('0'));
     }
-    t.format(format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-    ))
-    .map_err(|_| out_of_range())
 }
 
 /// Step 1: lowercase hex MD5 of `body`, or of `null` ([`NULL_BODY_MD5`]) when `None`.
@@ -324,7 +358,11 @@ pub fn format_time_stamp(at: UnixSeconds) -> Result<String, Error> {
 /// );
 /// ```
 pub fn body_md5_hex(body: Option<&[u8]>) -> String {
-    to_lower_hex(&Md5::digest(body.unwrap_or(b"null")))
+    match body {
+        // The MD5 of `null`, precomputed: every GET hashes it.
+        None => NULL_BODY_MD5.to_owned(),
+        Some(body) => to_lower_hex(&Md5::digest(body)),
+    }
 }
 
 /// Step 2: the canonical query of `params`: pairs sorted by key, then value (raw text),
@@ -352,11 +390,23 @@ where
         .filter(|(k, _)| *k != SIGNATURE)
         .collect();
     sorted.sort_unstable();
-    sorted
-        .iter()
-        .map(|(k, v)| format!("{}={}", quote(k), quote(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    let capacity = sorted.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    join_canonical(sorted.into_iter(), capacity)
+}
+
+/// `quote(key)=quote(value)` for each pair, in the order given, joined with `&`. `capacity`
+/// is a size hint: the length without escapes.
+fn join_canonical<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity + capacity / 4);
+    for (i, (k, v)) in pairs.enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.extend(utf8_percent_encode(k, PYTHON_QUOTE_SET));
+        out.push('=');
+        out.extend(utf8_percent_encode(v, PYTHON_QUOTE_SET));
+    }
+    out
 }
 
 /// Step 3: `METHOD + "\n" + path + "/" + "\n" + canonical_query + "\n" + body_md5`.
@@ -368,7 +418,17 @@ where
 /// assert_eq!(string_to_sign("GET", "/v1/x", "a=1", "md5"), "GET\n/v1/x/\na=1\nmd5");
 /// ```
 pub fn string_to_sign(method: &str, path: &str, canonical_query: &str, body_md5: &str) -> String {
-    format!("{method}\n{path}/\n{canonical_query}\n{body_md5}")
+    let mut out = String::with_capacity(
+        method.len() + path.len() + canonical_query.len() + body_md5.len() + 4,
+    );
+    out.push_str(method);
+    out.push('\n');
+    out.push_str(path);
+    out.push_str("/\n");
+    out.push_str(canonical_query);
+    out.push('\n');
+    out.push_str(body_md5);
+    out
 }
 
 /// Step 4: standard, padded base64 of HMAC-SHA256(key = UTF-8 bytes of `secret`,
@@ -398,7 +458,7 @@ pub fn hmac_sha256_base64(secret: &str, string_to_sign: &str) -> Result<String, 
 /// assert_eq!(encode_signature("a+b/c="), "a%2Bb%2Fc%3D");
 /// ```
 pub fn encode_signature(signature: &str) -> String {
-    utf8_percent_encode(signature, SIGNATURE_ENCODE_SET).to_string()
+    utf8_percent_encode(signature, SIGNATURE_ENCODE_SET).collect()
 }
 
 /// Python's `urllib.parse.quote(text)` with its defaults: UTF-8, then every byte outside
@@ -410,7 +470,7 @@ pub fn encode_signature(signature: &str) -> String {
 /// assert_eq!(quote("a b/~*é"), "a%20b/~%2A%C3%A9");
 /// ```
 pub fn quote(text: &str) -> String {
-    utf8_percent_encode(text, PYTHON_QUOTE_SET).to_string()
+    utf8_percent_encode(text, PYTHON_QUOTE_SET).collect()
 }
 
 fn to_lower_hex(bytes: &[u8]) -> String {

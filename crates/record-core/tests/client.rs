@@ -154,6 +154,14 @@ fn bad_bodies_are_decode_errors_with_status_path_and_excerpt() {
 
     let ok = decode_json::<Shape>(&raw(200, r#"{"Data":{"Size":3}}"#));
     assert!(ok.is_ok());
+    // Whitespace after the value is fine; anything else is not (fuzzing found a 500 whose
+    // body `{"Code":0}3` read as a success).
+    assert!(decode_json::<Shape>(&raw(200, "{\"Data\":{\"Size\":3}} \r\n")).is_ok());
+    let e = decode_json::<Shape>(&raw(200, r#"{"Data":{"Size":3}}3"#)).unwrap_err();
+    assert_eq!((e.kind(), e.http_status()), (ErrorKind::Decode, Some(200)));
+    assert!(e.message().contains("after its JSON value"), "{e}");
+    let e = decode_json::<Shape>(&raw(500, r#"{"Data":{"Size":3}}3"#)).unwrap_err();
+    assert_eq!((e.kind(), e.http_status()), (ErrorKind::Server, Some(500)));
 }
 
 #[test]

@@ -364,7 +364,10 @@ impl Client {
 ///    decode error with the JSON path and an excerpt.
 ///
 /// `Retry-After` is attached to every error when the gateway sent it.
-fn decode_response(raw: &RawResponse) -> Result<GetRecordTaskResponse, Error> {
+///
+/// Public, but hidden, for the fuzz targets of `record-fuzz`.
+#[doc(hidden)]
+pub fn decode_response(raw: &RawResponse) -> Result<GetRecordTaskResponse, Error> {
     let with_retry_after = |e: Error| match retry_after(&raw.headers) {
         Some(delay) if e.retry_after().is_none() => e.with_retry_after(delay),
         _ => e,

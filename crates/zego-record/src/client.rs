@@ -437,13 +437,19 @@ fn text_of(value: Option<&serde_json::Value>) -> Option<String> {
 }
 
 /// Turns one answer into the typed response or a classified error (the transport's
-/// `decode` closure).
-fn classify<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
+/// `decode` closure). Public, but hidden, for the fuzz targets of `record-fuzz`.
+#[doc(hidden)]
+pub fn classify<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
     let envelope = serde_json::from_slice::<Envelope>(&raw.body)
         .ok()
         .and_then(|e| e.code.value().map(|code| (code, e)));
     let Some((code, envelope)) = envelope else {
-        // Not the envelope: empty, HTML, truncated, or the wrong shape.
+        // Not the envelope: empty, HTML, truncated, or the wrong shape. An HTTP error status
+        // wins even when the body still decodes (`decode_json` ignores what follows the
+        // first JSON value, e.g. `{"Code":0}` then garbage, which the envelope parse refuses).
+        if let Some(e) = error_for_status(raw) {
+            return Err(e);
+        }
         return decode_json::<T>(raw);
     };
     let request_id = text_of(envelope.request_id.as_ref());
@@ -490,4 +496,34 @@ fn vendor_error(
         e = e.with_retry_after(delay);
     }
     e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(status: u16, body: &str) -> RawResponse {
+        RawResponse {
+            status,
+            headers: reqwest::header::HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    /// Found by `cargo xtask fuzz zego_error` (fixtures/fuzz/zego_error/): a success
+    /// envelope followed by garbage is not the envelope, yet `decode_json` decodes its first
+    /// value; under an HTTP error status it must not be a success.
+    #[test]
+    fn an_error_status_wins_over_a_body_with_trailing_garbage() {
+        let body = r#"{"Code": 0, "Message": "succeed"} },{"#;
+        let e = classify::<DescribeRecordStatusResponse>(&raw(500, body)).err();
+        assert_eq!(e.as_ref().map(Error::kind), Some(ErrorKind::Server));
+        assert_eq!(e.as_ref().and_then(Error::http_status), Some(500));
+        let e = classify::<DescribeTasksResponse>(&raw(429, body)).err();
+        assert_eq!(e.as_ref().map(Error::kind), Some(ErrorKind::RateLimited));
+        // Under HTTP 200 the trailing bytes make it a decode error (record_core::decode_json
+        // accepts nothing but whitespace after the value).
+        let e = classify::<DescribeRecordStatusResponse>(&raw(200, body)).err();
+        assert_eq!(e.as_ref().map(Error::kind), Some(ErrorKind::Decode));
+    }
 }

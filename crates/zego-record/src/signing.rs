@@ -59,7 +59,6 @@ use md5::{Digest as _, Md5};
 use record_core::{Clock, Error, UnixSeconds, Vendor};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
-use std::fmt::Write as _;
 
 /// The value of the `SignatureVersion` parameter (ZEGO: "必须填写为 2.0").
 pub const SIGNATURE_VERSION: &str = "2.0";
@@ -160,14 +159,16 @@ impl SignedRequest {
     /// unreserved set (`A-Z a-z 0-9 - . _ ~`) escaped as `%XX` (upper-case hex, space as
     /// `%20`), joined with `=` and `&`.
     pub fn query_string(&self) -> String {
-        let mut out = String::new();
-        for (i, (name, value)) in self.query_pairs().into_iter().enumerate() {
+        let pairs = self.query_pairs();
+        let capacity = pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+        let mut out = String::with_capacity(capacity);
+        for (i, (name, value)) in pairs.into_iter().enumerate() {
             if i > 0 {
                 out.push('&');
             }
-            out.push_str(&record_core::encode_path_segment(name));
+            push_encoded(&mut out, name);
             out.push('=');
-            out.push_str(&record_core::encode_path_segment(value));
+            push_encoded(&mut out, value);
         }
         out
     }
@@ -280,12 +281,27 @@ pub fn generate_nonce() -> String {
 }
 
 fn lower_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{b:02x}");
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
     }
     out
+}
+
+/// Appends `text` percent-encoded as [`record_core::encode_path_segment`] does. Every
+/// parameter but a custom nonce is made of unreserved characters only, so those are copied
+/// as they are, without the encoder's allocation.
+fn push_encoded(out: &mut String, text: &str) {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+    {
+        out.push_str(text);
+    } else {
+        out.push_str(&record_core::encode_path_segment(text));
+    }
 }
 
 fn invalid(param: &'static str, problem: &'static str) -> Error {
