@@ -659,7 +659,7 @@ fn decode_parts(id: &str) -> Option<(&str, &str, &str)> {
 fn render_decode(out: &mut String, inputs: &Inputs) {
     out.push_str("## Decode (goal: typed not slower than `serde_json::Value`)\n\n");
     out.push_str(
-        "| vendor | fixture | bytes | typed | typed MiB/s | Value | Value MiB/s | typed / Value | neutral | status |\n|---|---|---|---|---|---|---|---|---|---|\n",
+        "| vendor | fixture | bytes | typed | typed MiB/s | Value | Value MiB/s | typed / Value | neutral | other variants | status |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     let mut table: BTreeMap<(String, String), BTreeMap<String, &CriterionResult>> = BTreeMap::new();
     for r in &inputs.criterion {
@@ -707,9 +707,16 @@ fn render_decode(out: &mut String, inputs: &Inputs) {
         let neutral = neutral.map_or_else(String::new, |n| {
             format!("{}{}", fmt_ns(n.ns), stale_mark(n.stale))
         });
+        // Any other figure of the fixture (e.g. a diagnostic `typed_plain`), by name.
+        let other: Vec<String> = kinds
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "typed" | "value" | "neutral"))
+            .map(|(k, r)| format!("{k} {}{}", fmt_ns(r.ns), stale_mark(r.stale)))
+            .collect();
+        let other = other.join(", ");
         let _ = writeln!(
             out,
-            "| {vendor} | {fixture} | {bytes} | {typed_ns} | {typed_rate} | {value_ns} | {value_rate} | {ratio} | {neutral} | {status} |"
+            "| {vendor} | {fixture} | {bytes} | {typed_ns} | {typed_rate} | {value_ns} | {value_rate} | {ratio} | {neutral} | {other} | {status} |"
         );
     }
     out.push('\n');
@@ -1116,6 +1123,7 @@ mod tests {
                 typed,
                 value,
                 result("decode/zego/doc_example/neutral", 300.0),
+                result("decode/zego/doc_example/typed_plain", 800.0),
                 slow,
                 result("decode/volc/running/value", 2_000.0),
                 result("decode/agora/doc_example/typed", 10.0),
@@ -1126,13 +1134,13 @@ mod tests {
         let zego = row(&out, "| zego | doc_example |");
         assert!(zego.contains("| 1048576 |"), "{zego}");
         assert!(
-            zego.contains("| 1.00 µs | 1000000.0 | 2.00 µs | 500000.0 | 0.50 | 300 ns | met |"),
+            zego.contains("| 1.00 µs | 1000000.0 | 2.00 µs | 500000.0 | 0.50 | 300 ns | typed_plain 800 ns | met |"),
             "{zego}"
         );
         let volc = row(&out, "| volc | running |");
         assert!(volc.contains("3.00 µs (stale)"), "{volc}");
         assert!(
-            volc.ends_with(&format!("| 1.50 |  | {NOT_MET} |")),
+            volc.ends_with(&format!("| 1.50 |  |  | {NOT_MET} |")),
             "{volc}"
         );
         assert!(row(&out, "| agora | doc_example |").ends_with(&format!("| {MISSING} |")));
