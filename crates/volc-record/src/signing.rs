@@ -1024,20 +1024,28 @@ fn hmac_sha256(key: &[u8], data: &str) -> Result<[u8; 32], Error> {
 /// Lowercase hex of `bytes`.
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
+    let mut out = Vec::with_capacity(bytes.len() * 2);
     for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        out.push(DIGITS[usize::from(b >> 4)]);
+        out.push(DIGITS[usize::from(b & 0x0f)]);
     }
-    out
+    // Only ASCII hex digits were pushed, so this is valid UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Appends `s` with RFC 3986 percent-encoding (unreserved characters kept, uppercase hex).
 fn push_encoded(out: &mut String, s: &str) {
-    out.extend(percent_encoding::utf8_percent_encode(
-        s,
-        RFC3986_UNRESERVED_COMPLEMENT,
-    ));
+    // Most names and values need no escape: copy them in one go.
+    if s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+    {
+        out.push_str(s);
+    } else {
+        out.extend(percent_encoding::utf8_percent_encode(
+            s,
+            RFC3986_UNRESERVED_COMPLEMENT,
+        ));
+    }
 }
 
 /// An [`ErrorKind::InvalidRequest`] error about signing input `parameter`.
