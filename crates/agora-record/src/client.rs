@@ -328,19 +328,28 @@ pub fn decode_query(raw: RawResponse) -> Result<QueryResponse, Error> {
     outcome.map_err(|err| annotate(err, &raw.headers))
 }
 
-/// Just the `code` of a body, to spot a service error inside a 2xx answer.
+/// Just the `code` of a body, read leniently (any JSON type): spots a service error inside
+/// a 2xx answer, and keeps the code of an error body that is not the documented shape.
 #[derive(Deserialize)]
 struct CodeProbe {
     #[serde(default)]
     code: Option<serde_json::Value>,
 }
 
+impl CodeProbe {
+    /// The `code` of `body`, when `body` is a JSON object with a non-null `code`.
+    fn code_of(body: &[u8]) -> Option<serde_json::Value> {
+        serde_json::from_slice::<Self>(body)
+            .ok()?
+            .code
+            .filter(|code| !code.is_null())
+    }
+}
+
 /// The service error a 2xx body reports with a non-zero `code`, if any.
 fn embedded_error(raw: &RawResponse) -> Option<Error> {
-    let probe: CodeProbe = serde_json::from_slice(&raw.body).ok()?;
-    let code = probe.code?;
+    let code = CodeProbe::code_of(&raw.body)?;
     let success = match &code {
-        serde_json::Value::Null => true,
         serde_json::Value::Number(n) => n.as_i64() == Some(0),
         serde_json::Value::String(s) => s.trim() == "0",
         _ => false,
@@ -348,32 +357,32 @@ fn embedded_error(raw: &RawResponse) -> Option<Error> {
     if success {
         return None;
     }
-    let err = match serde_json::from_slice::<ErrorBody>(&raw.body) {
+    Some(match serde_json::from_slice::<ErrorBody>(&raw.body) {
         Ok(body) if body.code.is_some() => body.to_error(raw.status),
-        // A code that is not a number (or a body that is not the error shape, e.g. a
-        // `reason` that is not a string): keep the raw code as sent, classified by the
-        // table when it is documented.
-        _ => {
-            let raw_code = match &code {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            match crate::error_code_info(&raw_code) {
-                Some(info) => Error::new(info.kind, info.meaning).with_retryable(info.retryable),
-                None => Error::new(
-                    ErrorKind::Vendor,
-                    format!(
-                        "the cloud recording API answered HTTP {} with an undocumented error code",
-                        raw.status
-                    ),
-                ),
-            }
-            .with_vendor_code(raw_code)
-            .with_http_status(raw.status)
-            .with_decode_details(DecodeDetails::new(None, &raw.body))
-        }
+        _ => undocumented_shape_error(raw, &code),
+    })
+}
+
+/// The error of a body that has a `code` but is not the documented error shape (a code that
+/// is not a number, a `reason` that is not a string, …): the raw code as sent, classified by
+/// the table when it is documented.
+fn undocumented_shape_error(raw: &RawResponse, code: &serde_json::Value) -> Error {
+    let raw_code = match code {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     };
-    Some(err)
+    match crate::error_code_info(&raw_code) {
+        Some(info) => Error::new(info.kind, info.meaning).with_retryable(info.retryable),
+        None => Error::new(
+            crate::error_body::kind_for_status(raw.status),
+            crate::error_body::fallback_message(raw.status),
+        ),
+    }
+    .with_vendor(VENDOR)
+    .with_action(endpoints::QUERY.name)
+    .with_vendor_code(raw_code)
+    .with_http_status(raw.status)
+    .with_decode_details(DecodeDetails::new(None, &raw.body))
 }
 
 /// The error a non-2xx answer means.
@@ -382,6 +391,10 @@ fn error_answer(raw: &RawResponse) -> Error {
         && (body.code.is_some() || body.vendor_text().is_some())
     {
         return body.to_error(raw.status);
+    }
+    // A `code` in a body of another shape is still the vendor's code.
+    if let Some(code) = CodeProbe::code_of(&raw.body) {
+        return undocumented_shape_error(raw, &code);
     }
     // No documented body (empty, `{}`, HTML, plain text, …): the HTTP status decides.
     if raw.status == 404 {
@@ -458,5 +471,35 @@ mod tests {
         let e = decode_query(raw(200, br#"{"code": "E42", "reason": 12}"#)).err();
         assert_eq!(e.as_ref().map(Error::kind), Some(ErrorKind::Vendor));
         assert_eq!(e.as_ref().and_then(Error::vendor_code), Some("E42"));
+    }
+
+    /// The same under an HTTP error status: the code is kept and, when documented, decides
+    /// the kind; an undocumented one takes the status's kind. Vendor and action are set, as
+    /// for a documented body.
+    #[test]
+    fn an_error_status_body_that_is_not_the_error_shape_keeps_its_code() {
+        let e = decode_query(raw(400, br#"{"code": 2, "reason": ["not", "text"]}"#)).err();
+        let e = e.as_ref();
+        assert_eq!(e.map(Error::kind), Some(ErrorKind::InvalidRequest));
+        assert_eq!(e.and_then(Error::vendor_code), Some("2"));
+        assert_eq!(e.and_then(Error::http_status), Some(400));
+        assert_eq!(e.and_then(Error::action), Some(endpoints::QUERY.name));
+        assert!(e.and_then(Error::vendor).is_some());
+
+        let e = decode_query(raw(503, br#"{"code": [7], "message": 1}"#)).err();
+        let e = e.as_ref();
+        assert_eq!(e.map(Error::kind), Some(ErrorKind::Server));
+        assert_eq!(e.map(Error::is_retryable), Some(true));
+        assert_eq!(e.and_then(Error::vendor_code), Some("[7]"));
+
+        let e = decode_query(raw(404, br#"{"code": "gone", "reason": {}}"#)).err();
+        let e = e.as_ref();
+        assert_eq!(e.map(Error::kind), Some(ErrorKind::NotFound));
+        assert_eq!(e.and_then(Error::vendor_code), Some("gone"));
+
+        // Without any code the status still decides, as before.
+        let e = decode_query(raw(404, br#"{"reason": {}}"#)).err();
+        assert_eq!(e.as_ref().map(Error::kind), Some(ErrorKind::NotFound));
+        assert_eq!(e.as_ref().and_then(Error::vendor_code), None);
     }
 }

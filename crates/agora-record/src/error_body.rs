@@ -83,7 +83,7 @@ pub(crate) const SESSION_NOT_FOUND: &str = "no active cloud-recording session fo
      during a failover of up to ~90 s it also answers 404, so query again later)";
 
 /// The message of an undocumented error answer with this HTTP status.
-fn fallback_message(status: u16) -> std::borrow::Cow<'static, str> {
+pub(crate) fn fallback_message(status: u16) -> std::borrow::Cow<'static, str> {
     match status {
         404 => SESSION_NOT_FOUND.into(),
         200..=299 => format!(
@@ -95,7 +95,7 @@ fn fallback_message(status: u16) -> std::borrow::Cow<'static, str> {
 }
 
 /// The normalized kind for an undocumented error answer with this HTTP status.
-fn kind_for_status(status: u16) -> ErrorKind {
+pub(crate) fn kind_for_status(status: u16) -> ErrorKind {
     match status {
         400 => ErrorKind::InvalidRequest,
         401 => ErrorKind::Unauthenticated,

@@ -29,6 +29,12 @@ use std::fmt;
 /// )?;
 /// assert_eq!(entries.as_entries().map(<[_]>::len), Some(1));
 /// assert_eq!(entries.file_names(), ["a.m3u8"]);
+/// assert!(!entries.is_empty());
+///
+/// // An entry without a `fileName` names no file.
+/// let unnamed: FileList = serde_json::from_str(r#"[{"trackType": "audio"}]"#)?;
+/// assert_eq!(unnamed.as_entries().map(<[_]>::len), Some(1));
+/// assert!(unnamed.file_names().is_empty() && unnamed.is_empty());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -56,23 +62,31 @@ impl FileList {
         }
     }
 
-    /// Every file name the list holds, in order: the M3U8 name, or each entry's `fileName`
-    /// (entries without a name are skipped).
+    /// Every file name the list holds, in order: the M3U8 name, or each entry's `fileName`.
+    /// Empty names, and entries without a `fileName`, name no file and are skipped (the
+    /// entries themselves stay in [`FileList::as_entries`]).
     pub fn file_names(&self) -> Vec<&str> {
         match self {
-            Self::M3u8(name) => vec![name.as_str()],
+            Self::M3u8(name) => [name.as_str()]
+                .into_iter()
+                .filter(|n| !n.is_empty())
+                .collect(),
             Self::Entries(entries) => entries
                 .iter()
                 .filter_map(|e| e.file_name.as_deref())
+                .filter(|n| !n.is_empty())
                 .collect(),
         }
     }
 
-    /// True when the list names no file (an empty string or an empty array).
+    /// True when the list names no file: [`FileList::file_names`] is empty (an empty
+    /// string, an empty array, or entries none of which has a non-empty `fileName`).
     pub fn is_empty(&self) -> bool {
         match self {
             Self::M3u8(name) => name.is_empty(),
-            Self::Entries(entries) => entries.is_empty(),
+            Self::Entries(entries) => entries
+                .iter()
+                .all(|e| e.file_name.as_deref().is_none_or(str::is_empty)),
         }
     }
 }

@@ -292,7 +292,8 @@ impl Transport {
     async fn send(&self, request: reqwest::Request) -> Result<RawResponse, Error> {
         let mut response = self.http.execute(request).await.map_err(transport_error)?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        // Taken, not cloned: the body is read through `chunk`, which needs no headers.
+        let headers = std::mem::take(response.headers_mut());
         let cap = self.config.max_response_bytes;
         let too_large = || {
             Error::new(
@@ -302,10 +303,17 @@ impl Transport {
             .with_http_status(status)
             .with_retryable(false)
         };
-        if response.content_length().is_some_and(|n| n > cap as u64) {
+        let declared = response.content_length();
+        if declared.is_some_and(|n| n > cap as u64) {
             return Err(too_large());
         }
-        let mut body = Vec::new();
+        // One allocation for a declared length (at most 64 KiB up front, so that a length
+        // the server does not send costs no more than that).
+        let mut body = Vec::with_capacity(
+            declared
+                .and_then(|n| usize::try_from(n).ok())
+                .map_or(0, |n| n.min(PREALLOCATED_BODY_BYTES)),
+        );
         while let Some(chunk) = response
             .chunk()
             .await
@@ -323,6 +331,9 @@ impl Transport {
         })
     }
 }
+
+/// The most [`Transport`] reserves for a body before reading it, from its `Content-Length`.
+const PREALLOCATED_BODY_BYTES: usize = 64 * 1024;
 
 fn transport_error(e: reqwest::Error) -> Error {
     let kind = if e.is_timeout() {

@@ -26,7 +26,9 @@ pub fn decode(data: &[u8]) {
     let server = &response.server_response;
     let _ = (server.recording_state(), server.is_web_recorder_on_hold());
     if let Some(files) = &server.file_list {
-        let _ = (files.file_names(), files.is_empty(), files.as_m3u8());
+        // `is_empty` means exactly "names no file".
+        assert_eq!(files.is_empty(), files.file_names().is_empty());
+        let _ = files.as_m3u8();
     }
     for mode in [
         RecordingMode::Individual,
