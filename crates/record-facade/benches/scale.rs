@@ -2,25 +2,32 @@
 //! ZEGO `describe_tasks_stream` (DescribeTasks, 50 tasks per page) and QingCloud
 //! `list_recordings_stream` (`GET /v1/cloudRecord`, 100 per page).
 //!
-//! A local axum server on `127.0.0.1` (its own thread and single-threaded runtime) serves
-//! pages generated before anything is measured (so the server's memory is part of the
-//! baseline), each answer a clone of a prepared `Bytes`. ZEGO pages are chosen by the
-//! `PageOffset` of the JSON body, QingCloud pages by the `offset` query parameter. Every
-//! task has a distinct id, so the stream's repeated-page guard never fires, and each item
-//! is dropped as soon as it arrives, like a real caller's loop.
+//! A local axum server on `127.0.0.1` (its own thread and single-threaded runtime, in this
+//! process) serves pages generated before anything is measured, each answer a clone of a
+//! prepared `Bytes`. ZEGO pages are chosen by the `PageOffset` of the JSON body, QingCloud
+//! pages by the `offset` query parameter. Every task has a distinct id, so the stream's
+//! repeated-page guard never fires, and each item is dropped as soon as it arrives, like a
+//! real caller's loop.
 //!
 //! Figures:
 //!
 //! * criterion, ids `scale/<vendor>/<n>` (throughput in tasks): one whole walk;
 //! * time per task from a fixed loop of walks (median of 5, 2 with `RECORD_BENCH_QUICK=1`);
-//! * peak memory growth during one walk, measured in a fresh child process per
-//!   `(vendor, n)`: after the server's pages are built, the client exists and one short
-//!   warm-up walk has run, the kernel's peak-RSS mark is reset (`5` written to
-//!   `/proc/self/clear_refs`), the walk runs, and the growth is `VmHWM − VmRSS` at the reset.
-//!   The median of 5 such children is reported. This is peak resident memory, not a byte count of the heap: the workspace forbids
-//!   `unsafe` code (`unsafe_code = "forbid"`), which a counting `#[global_allocator]` needs.
-//!   It is page-granular (4 KiB) and includes the allocator's own slack. Goal: the 10 000-task
-//!   walk's growth at most 1.2 × the 1 000-task walk's.
+//! * peak heap of one walk, counted by the global allocator of this binary,
+//!   [`peakmem_alloc`]'s `PeakMemAlloc<System>` (no `unsafe` here: the workspace forbids
+//!   it). For each `(vendor, n)`, after the pages are built, the client exists and a
+//!   warm-up walk of that client has run, the allocator's peak is reset and one walk runs;
+//!   the figure is the highest heap level during the walk above the level at the reset, in
+//!   bytes as requested from the allocator (`Layout::size`, without the allocator's own
+//!   slack). It is exact, not page-granular; the median of 5 walks is reported. The counter
+//!   is process-wide, so the server thread's allocations count too: it parses each request
+//!   (the ZEGO body as JSON) and answers with a clone of a prepared `Bytes`, so what it
+//!   allocates per request is bounded and does not depend on `n`. The crate counts bytes,
+//!   not allocations, so no allocation count is reported. Goal: the 10 000-task walk's
+//!   peak heap at most 1.2 × the 1 000-task walk's.
+//!
+//! The counting allocator costs every allocation of this binary (the walks included) a few
+//! atomic operations, so its times are slightly higher than without it.
 //!
 //! Writes `target/bench-report/scale.json` (under `CARGO_TARGET_DIR` when set). Without
 //! `--bench` (as under `cargo test --benches`) each walk runs once and nothing is written.
@@ -35,27 +42,31 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use criterion::{Criterion, Throughput};
 use futures::StreamExt as _;
+use peakmem_alloc::{INSTRUMENTED_SYSTEM, PeakMemAlloc, PeakMemAllocTrait as _};
 use record_facade::{UnixMillis, qingcloud, zego};
+use std::alloc::System;
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+/// Counts the heap of the whole process (every thread) for the peak-heap figures.
+#[global_allocator]
+static GLOBAL: &PeakMemAlloc<System> = &INSTRUMENTED_SYSTEM;
+
 /// The list sizes measured.
 const SIZES: [usize; 2] = [1_000, 10_000];
-/// The tasks of the warm-up walk (one ZEGO page, one QingCloud page).
-const WARM_UP: usize = 50;
 /// ZEGO's largest page.
 const ZEGO_PAGE: usize = 50;
 /// QingCloud's largest page.
 const QING_PAGE: usize = 100;
-/// The goal: peak growth of the larger walk at most this multiple of the smaller one's.
+/// The goal: peak heap of the larger walk at most this multiple of the smaller one's.
 const GOAL_RATIO: f64 = 1.2;
-/// Fresh child processes measuring the memory of each walk (the median is reported).
-const MEMORY_RUNS: usize = 5;
-/// The environment variable that makes the binary a memory-measuring child.
-const CHILD_ENV: &str = "RECORD_SCALE_MEMORY_CHILD";
+/// Walks whose peak heap is measured for each `(vendor, n)` (the median is reported).
+const HEAP_WALKS: usize = 5;
+/// The pause before each peak-heap walk, for the server thread to go idle.
+const SETTLE: Duration = Duration::from_millis(20);
 
 const VENDORS: [&str; 2] = ["zego", "qingcloud"];
 
@@ -296,86 +307,27 @@ impl Lister {
     }
 }
 
-/// `VmRSS` and `VmHWM` of this process, in bytes.
-fn rss_and_peak() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").expect("read /proc/self/status");
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .map(|kb| kb * 1024)
-            .expect(name)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
-/// The child: measures one walk's peak memory growth and prints it as JSON.
-fn memory_child(spec: &str) {
-    let (vendor, n) = spec.split_once(':').expect("vendor:n");
-    let n: usize = n.parse().expect("n");
-    let base = start_server(build_pages(&[WARM_UP, n]));
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("client runtime");
-    // One client per list, as the server routes by base URL; the warm-up walk's client is
-    // a separate one so that the measured client starts without a pooled connection only
-    // if a real first walk would. Both are built before the baseline.
-    let warm = Lister::new(vendor, &base, WARM_UP);
-    let lister = Lister::new(vendor, &base, n);
-    rt.block_on(async {
-        assert_eq!(warm.walk().await, WARM_UP);
-    });
-    std::thread::sleep(Duration::from_millis(50));
-    std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak RSS mark");
-    let (baseline, _) = rss_and_peak();
-    let started = Instant::now();
+/// One walk's peak heap, in bytes above the heap's level when the walk starts.
+///
+/// The caller has walked the same list with the same client before (warm-up), so the
+/// pooled connection and every lazily built part of the client already exist.
+fn heap_peak_of_walk(rt: &tokio::runtime::Runtime, lister: &Lister, n: usize) -> usize {
+    // Let the server thread finish with the previous answer, so that its buffers are not
+    // freed during the walk (a free of memory allocated before the reset lowers the level).
+    std::thread::sleep(SETTLE);
+    // `reset_peak_memory` stores the peak and then the running level in two steps; an
+    // allocation on another thread between them would record a peak relative to the level
+    // of the previous reset (or of the process start). A second reset, taken when the
+    // running level is already close to 0, leaves only a negligible error.
+    GLOBAL.reset_peak_memory();
+    GLOBAL.reset_peak_memory();
     let count = rt.block_on(lister.walk());
-    let walk = started.elapsed();
-    let (after, peak) = rss_and_peak();
-    assert_eq!(count, n, "{vendor}: walked {count} of {n} tasks");
-    let growth = peak.saturating_sub(baseline);
-    println!(
-        "{}",
-        serde_json::json!({
-            "vendor": vendor,
-            "tasks": n,
-            "baseline_rss_bytes": baseline,
-            "peak_rss_bytes": peak,
-            "rss_after_bytes": after,
-            "peak_growth_bytes": growth,
-            "walk_ns": walk.as_nanos() as u64,
-        })
-    );
-}
-
-/// Runs the child for `(vendor, n)` and parses its report.
-fn measure_memory(vendor: &str, n: usize) -> serde_json::Value {
-    let exe = std::env::current_exe().expect("current exe");
-    let output = std::process::Command::new(exe)
-        .env(CHILD_ENV, format!("{vendor}:{n}"))
-        .output()
-        .expect("run the memory child");
-    assert!(
-        output.status.success(),
-        "memory child {vendor}:{n} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout
-        .lines()
-        .rev()
-        .find(|l| l.starts_with('{'))
-        .expect("a JSON line from the child");
-    serde_json::from_str(line).expect("child JSON")
+    let peak = GLOBAL.get_peak_memory();
+    assert_eq!(count, n, "incomplete walk of {n} tasks");
+    peak
 }
 
 fn main() {
-    if let Ok(spec) = std::env::var(CHILD_ENV) {
-        memory_child(&spec);
-        return;
-    }
     let bench_mode = std::env::args().any(|a| a == "--bench");
     let profiling = std::env::args().any(|a| a.starts_with("--profile-time"));
     let quick = std::env::var_os("RECORD_BENCH_QUICK").is_some_and(|v| v != "0");
@@ -384,6 +336,7 @@ fn main() {
         (true, true) => 2,
         (true, false) => 5,
     };
+    let heap_walks = if bench_mode { HEAP_WALKS } else { 1 };
 
     let base = start_server(build_pages(&SIZES));
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -434,35 +387,22 @@ fn main() {
                 .collect();
             walks.sort_unstable();
             let median = walks[walks.len() / 2];
-            // Page-granular figures of a few KiB vary by a page or two from run to run:
-            // the median of several fresh children is reported.
-            let children: Vec<serde_json::Value> = if bench_mode {
-                (0..MEMORY_RUNS)
-                    .map(|_| measure_memory(vendor, *n))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let mut growths: Vec<u64> = children
-                .iter()
-                .filter_map(|m| m["peak_growth_bytes"].as_u64())
+
+            // The warm-up walk, right before the measured ones whatever ran earlier.
+            assert_eq!(rt.block_on(lister.walk()), *n, "{vendor}: warm-up walk");
+            let mut heap: Vec<usize> = (0..heap_walks)
+                .map(|_| heap_peak_of_walk(&rt, lister, *n))
                 .collect();
-            growths.sort_unstable();
-            let growth = growths.get(growths.len() / 2).copied();
-            let memory = serde_json::json!({
-                "runs": children.len(),
-                "peak_growth_bytes_each": growths,
-                "children": children,
-            });
-            peaks.push(growth);
+            heap.sort_unstable();
+            let peak = heap[heap.len() / 2];
+            peaks.push(peak);
+
             let per_task_ns = median.as_nanos() as f64 / *n as f64;
             eprintln!(
                 "scale {vendor}/{n}: {per_task_ns:.0} ns per task (median of {timed_walks} walks), \
-                 peak RSS growth {}",
-                growth.map_or("not measured".to_owned(), |g| format!(
-                    "{:.1} KiB",
-                    g as f64 / 1024.0
-                ))
+                 peak heap {:.1} KiB (median of {heap_walks} walks, each {:?} bytes)",
+                peak as f64 / 1024.0,
+                heap,
             );
             results.push(serde_json::json!({
                 "vendor": vendor,
@@ -471,14 +411,15 @@ fn main() {
                 "walks": timed_walks,
                 "median_walk_ns": median.as_nanos() as u64,
                 "time_per_task_ns": per_task_ns,
-                "peak_growth_bytes": growth,
-                "memory": memory,
+                "peak_heap_bytes": peak,
+                "heap_walks": heap_walks,
+                "peak_heap_bytes_each": heap,
             }));
         }
-        if let [Some(small), Some(large)] = peaks[..] {
+        if let [small, large] = peaks[..] {
             let ratio = large as f64 / (small.max(1)) as f64;
             eprintln!(
-                "scale {vendor}: 10 000 / 1 000 peak growth ratio {ratio:.2} (goal ≤ {GOAL_RATIO})"
+                "scale {vendor}: 10 000 / 1 000 peak heap ratio {ratio:.2} (goal ≤ {GOAL_RATIO})"
             );
         }
     }
@@ -488,7 +429,12 @@ fn main() {
             "bench": "scale",
             "sizes": SIZES,
             "goal_peak_ratio": GOAL_RATIO,
-            "memory_method": "peak RSS growth (VmHWM after resetting it through /proc/self/clear_refs, minus VmRSS at the reset) of one walk in a fresh child process, after a warm-up walk; not a counting allocator (unsafe_code is forbidden in the workspace)",
+            "memory_method": format!(
+                "peak heap bytes of one walk above the heap level at its start (peakmem-alloc \
+                 counting global allocator, requested sizes, whole process including the \
+                 in-process local server), after a warm-up walk of the same client; median of \
+                 {HEAP_WALKS} walks"
+            ),
             "results": results,
         });
         let dir = report_dir();
