@@ -570,6 +570,12 @@ pub fn render(inputs: &Inputs) -> String {
     out
 }
 
+/// Signing variants that are not the per-request cost the goal is about, with the reason.
+const UNJUDGED_SIGNING_VARIANTS: &[(&str, &str)] = &[(
+    "signing/volc_cold",
+    "derives the signing key on every call; a client derives it once per UTC day",
+)];
+
 fn render_signing(out: &mut String, inputs: &Inputs) {
     out.push_str("## Signing (goal: ≤ 2 µs per signed request)\n\n");
     out.push_str("| id | time per request | 95 % CI | goal | status |\n|---|---|---|---|---|\n");
@@ -589,15 +595,21 @@ fn render_signing(out: &mut String, inputs: &Inputs) {
             let _ = writeln!(out, "| {main} | {MISSING} | | ≤ 2 µs | {MISSING} |");
         }
         for r in rows {
+            let (goal, status) = match UNJUDGED_SIGNING_VARIANTS
+                .iter()
+                .find(|(id, _)| *id == r.full_id)
+            {
+                Some((_, why)) => ("–", format!("not judged: {why}")),
+                None => ("≤ 2 µs", verdict(r.ns <= SIGNING_GOAL_NS).to_string()),
+            };
             let _ = writeln!(
                 out,
-                "| {} | {}{} | {} – {} | ≤ 2 µs | {} |",
+                "| {} | {}{} | {} – {} | {goal} | {status} |",
                 r.full_id,
                 fmt_ns(r.ns),
                 stale_mark(r.stale),
                 fmt_ns(r.lower_ns),
                 fmt_ns(r.upper_ns),
-                verdict(r.ns <= SIGNING_GOAL_NS)
             );
         }
     }
@@ -1092,6 +1104,9 @@ mod tests {
         assert!(row(&out, "| signing/zego |").ends_with("| met |"));
         assert!(row(&out, "| signing/volc |").contains(NOT_MET));
         assert!(row(&out, "| signing/volc_cold |").contains("3.10 µs"));
+        // The cold variant is shown but not judged against the per-request goal.
+        assert!(!row(&out, "| signing/volc_cold |").contains(NOT_MET));
+        assert!(row(&out, "| signing/volc_cold |").contains("not judged"));
         assert!(row(&out, "| signing/qingcloud |").contains(MISSING));
         assert!(row(&out, "| signing/agora |").contains(MISSING));
         assert!(out.contains("official Python signer: **missing**"));
