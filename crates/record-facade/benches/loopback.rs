@@ -41,6 +41,8 @@
     reason = "a benchmark aborts on a broken setup"
 )]
 
+mod support;
+
 use axum::body::Bytes;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -74,16 +76,6 @@ const AGORA_SECRET: &str = "bench-customer-secret";
 /// The workspace's `fixtures/` directory.
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
-
-/// `target/bench-report/` (under `CARGO_TARGET_DIR` when set).
-fn report_dir() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|p| if p.is_absolute() { p } else { root.join(p) })
-        .unwrap_or_else(|| root.join("target"));
-    target.join("bench-report")
 }
 
 /// The documented success example of each vendor, as served.
@@ -129,29 +121,10 @@ async fn answer(
 
 /// Starts the server on its own thread and runtime; returns `http://127.0.0.1:PORT`.
 fn start_server(bodies: Bodies) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("loopback-server".into())
-        .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("server runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind 127.0.0.1");
-                tx.send(listener.local_addr().expect("local addr"))
-                    .expect("report the address");
-                let app = axum::Router::new()
-                    .fallback(answer)
-                    .with_state(Arc::new(bodies));
-                axum::serve(listener, app).await.expect("serve");
-            });
-        })
-        .expect("server thread");
-    let addr = rx.recv().expect("server address");
-    format!("http://{addr}")
+    let app = axum::Router::new()
+        .fallback(answer)
+        .with_state(Arc::new(bodies));
+    support::start_server("loopback-server", app)
 }
 
 /// One vendor's SDK client and the request it repeats.
@@ -648,11 +621,6 @@ fn main() {
             "runtime": "client: tokio current_thread; server: axum on its own current_thread runtime and thread",
             "results": results,
         });
-        let dir = report_dir();
-        std::fs::create_dir_all(&dir).expect("create the report directory");
-        let path = dir.join("loopback.json");
-        std::fs::write(&path, serde_json::to_vec_pretty(&report).expect("json"))
-            .expect("write the report");
-        eprintln!("wrote {}", path.display());
+        support::write_report("loopback", &report);
     }
 }

@@ -23,6 +23,8 @@
     reason = "a benchmark aborts on a broken setup"
 )]
 
+mod support;
+
 use axum::body::Bytes;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -41,16 +43,6 @@ const WINDOW: Duration = Duration::from_secs(1);
 const GOAL_MAX_IN_WINDOW: usize = 10;
 /// Goal: at least this many arrivals per second on average.
 const GOAL_MIN_AVERAGE: f64 = 9.5;
-
-/// `target/bench-report/` (under `CARGO_TARGET_DIR` when set).
-fn report_dir() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|p| if p.is_absolute() { p } else { root.join(p) })
-        .unwrap_or_else(|| root.join("target"));
-    target.join("bench-report")
-}
 
 /// What the server shares with its handler.
 struct ServerState {
@@ -77,26 +69,8 @@ async fn answer(
 
 /// Starts the server on its own thread and runtime; returns its base URL.
 fn start_server(state: Arc<ServerState>) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("rate-limit-server".into())
-        .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("server runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind 127.0.0.1");
-                tx.send(listener.local_addr().expect("local addr"))
-                    .expect("report the address");
-                let app = axum::Router::new().fallback(answer).with_state(state);
-                axum::serve(listener, app).await.expect("serve");
-            });
-        })
-        .expect("server thread");
-    format!("http://{}", rx.recv().expect("server address"))
+    let app = axum::Router::new().fallback(answer).with_state(state);
+    support::start_server("rate-limit-server", app)
 }
 
 /// The most instants in any half-open window `[a, a + window)` starting at an instant
@@ -242,12 +216,7 @@ fn main() {
             "min_gap_ms": min_gap_ms,
             "arrival_offsets_ms": offsets_ms,
         });
-        let dir = report_dir();
-        std::fs::create_dir_all(&dir).expect("create the report directory");
-        let path = dir.join("rate_limit.json");
-        std::fs::write(&path, serde_json::to_vec_pretty(&report).expect("json"))
-            .expect("write the report");
-        eprintln!("wrote {}", path.display());
+        support::write_report("rate_limit", &report);
     }
     if !(max_met && average_met) {
         eprintln!(

@@ -37,6 +37,8 @@
     reason = "a benchmark aborts on a broken setup"
 )]
 
+mod support;
+
 use axum::body::Bytes;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -47,7 +49,6 @@ use record_facade::{UnixMillis, qingcloud, zego};
 use std::alloc::System;
 use std::collections::HashMap;
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -69,16 +70,6 @@ const HEAP_WALKS: usize = 5;
 const SETTLE: Duration = Duration::from_millis(20);
 
 const VENDORS: [&str; 2] = ["zego", "qingcloud"];
-
-/// `target/bench-report/` (under `CARGO_TARGET_DIR` when set).
-fn report_dir() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|p| if p.is_absolute() { p } else { root.join(p) })
-        .unwrap_or_else(|| root.join("target"));
-    target.join("bench-report")
-}
 
 fn now_ms() -> u64 {
     SystemTime::now()
@@ -204,28 +195,10 @@ async fn answer(
 
 /// Starts the server on its own thread and runtime; returns `http://127.0.0.1:PORT`.
 fn start_server(pages: Pages) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("scale-server".into())
-        .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("server runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind 127.0.0.1");
-                tx.send(listener.local_addr().expect("local addr"))
-                    .expect("report the address");
-                let app = axum::Router::new()
-                    .fallback(answer)
-                    .with_state(Arc::new(pages));
-                axum::serve(listener, app).await.expect("serve");
-            });
-        })
-        .expect("server thread");
-    format!("http://{}", rx.recv().expect("server address"))
+    let app = axum::Router::new()
+        .fallback(answer)
+        .with_state(Arc::new(pages));
+    support::start_server("scale-server", app)
 }
 
 /// The clients of one vendor's lists (one per list size, each with its base URL).
@@ -437,11 +410,6 @@ fn main() {
             ),
             "results": results,
         });
-        let dir = report_dir();
-        std::fs::create_dir_all(&dir).expect("create the report directory");
-        let path = dir.join("scale.json");
-        std::fs::write(&path, serde_json::to_vec_pretty(&report).expect("json"))
-            .expect("write the report");
-        eprintln!("wrote {}", path.display());
+        support::write_report("scale", &report);
     }
 }
