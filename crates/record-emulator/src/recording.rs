@@ -15,7 +15,7 @@
 
 use crate::scenario::{Outcome, RecordingSpec};
 use crate::{EmulatorError, util};
-use record_facade::{RecordingState, UnixMillis, Vendor};
+use record_facade::{RecordingState, TaskRef, UnixMillis, Vendor};
 use serde::{Deserialize, Serialize};
 
 /// Why a recording failed.
@@ -486,6 +486,33 @@ pub struct RecordingInfo {
     pub vendor_status: String,
     /// Emulated milliseconds recorded so far.
     pub recorded_ms: i64,
+}
+
+impl RecordingInfo {
+    /// The neutral [`TaskRef`] a client queries this recording by.
+    pub fn task_ref(&self) -> TaskRef {
+        match self.vendor {
+            Vendor::Zego => TaskRef::Zego {
+                task_id: self.id.clone(),
+            },
+            Vendor::QingCloud => TaskRef::QingCloud {
+                app_id: self.app_id.clone(),
+                channel: self.room.clone(),
+                record_id: Some(self.id.clone()),
+            },
+            Vendor::Volcengine => TaskRef::Volcengine {
+                app_id: self.app_id.clone(),
+                room_id: self.room.clone(),
+                task_id: self.id.clone(),
+            },
+            Vendor::Agora => TaskRef::Agora {
+                app_id: self.app_id.clone(),
+                resource_id: self.resource_id.clone(),
+                sid: self.id.clone(),
+                mode: self.mode.clone(),
+            },
+        }
+    }
 }
 
 #[cfg(test)]

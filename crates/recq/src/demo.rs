@@ -9,7 +9,7 @@ use crate::cli::{DemoArgs, OutputFormat};
 use crate::config::ConfigError;
 use crate::{Ctx, Failure, exit, output};
 use futures::future::join_all;
-use record_emulator::{Emulator, RecordingInfo, RecordingSpec, Scenario, Vendor};
+use record_emulator::{Emulator, RecordingSpec, Scenario, Vendor};
 use record_facade::{
     ClientConfig, Error, Recording, RecordingQuery, RecordingState, TaskRef, WaitError, Waiter,
     connect,
@@ -19,31 +19,6 @@ use std::time::{Duration, Instant};
 
 /// A vendor and its client.
 type VendorClient = (Vendor, Arc<dyn RecordingQuery>);
-
-/// The neutral task reference of an emulated recording.
-fn task_ref(info: &RecordingInfo) -> TaskRef {
-    match info.vendor {
-        Vendor::Zego => TaskRef::Zego {
-            task_id: info.id.clone(),
-        },
-        Vendor::QingCloud => TaskRef::QingCloud {
-            app_id: info.app_id.clone(),
-            channel: info.room.clone(),
-            record_id: Some(info.id.clone()),
-        },
-        Vendor::Volcengine => TaskRef::Volcengine {
-            app_id: info.app_id.clone(),
-            room_id: info.room.clone(),
-            task_id: info.id.clone(),
-        },
-        Vendor::Agora => TaskRef::Agora {
-            app_id: info.app_id.clone(),
-            resource_id: info.resource_id.clone(),
-            sid: info.id.clone(),
-            mode: info.mode.clone(),
-        },
-    }
-}
 
 fn demo_error(what: &str, e: impl std::fmt::Display) -> Failure {
     Failure::Config(ConfigError(format!("demo: {what}: {e}")))
@@ -145,7 +120,7 @@ async fn snapshot(
     for (vendor, client) in clients {
         for info in emu.list(*vendor) {
             let client = Arc::clone(client);
-            let task = task_ref(&info);
+            let task = info.task_ref();
             queries.push(async move {
                 let result = client.get(&task).await;
                 (task, result)
@@ -259,7 +234,7 @@ async fn watch(
         let info = emu
             .create_recording(spec)
             .map_err(|e| demo_error("cannot create a recording", e))?;
-        watched.push((*vendor, Arc::clone(client), task_ref(&info)));
+        watched.push((*vendor, Arc::clone(client), info.task_ref()));
     }
     let progress: Arc<Mutex<Vec<Progress>>> = Arc::new(Mutex::new(
         watched

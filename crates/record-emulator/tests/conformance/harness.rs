@@ -176,7 +176,7 @@ impl Harness {
             .emu
             .create_recording(spec)
             .expect("the emulator accepts the spec");
-        let task = task_ref(&info);
+        let task = info.task_ref();
         (info, task)
     }
 
@@ -555,31 +555,6 @@ pub fn build_client(
             };
             Arc::new(configure!(agora::Client::builder(creds)).build().unwrap())
         }
-    }
-}
-
-/// The [`TaskRef`] of an emulated recording.
-pub fn task_ref(info: &RecordingInfo) -> TaskRef {
-    match info.vendor {
-        Vendor::Zego => TaskRef::Zego {
-            task_id: info.id.clone(),
-        },
-        Vendor::QingCloud => TaskRef::QingCloud {
-            app_id: info.app_id.clone(),
-            channel: info.room.clone(),
-            record_id: Some(info.id.clone()),
-        },
-        Vendor::Volcengine => TaskRef::Volcengine {
-            app_id: info.app_id.clone(),
-            room_id: info.room.clone(),
-            task_id: info.id.clone(),
-        },
-        Vendor::Agora => TaskRef::Agora {
-            app_id: info.app_id.clone(),
-            resource_id: info.resource_id.clone(),
-            sid: info.id.clone(),
-            mode: info.mode.clone(),
-        },
     }
 }
 
