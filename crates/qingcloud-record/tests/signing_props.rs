@@ -15,6 +15,9 @@ use qingcloud_record::signing::{self, RESERVED_PARAMS};
 use qingcloud_record::{Credentials, SignedRequest};
 use record_core::UnixSeconds;
 
+#[path = "../../record-core/tests/support/signing_props.rs"]
+mod props;
+
 /// Names and values with reserved, non-ASCII and empty cases.
 const TEXT: &str = "[a-zA-Z0-9 &=+%/?#~*._é中😀-]{0,12}";
 
@@ -45,30 +48,12 @@ fn body() -> impl Strategy<Value = Option<Vec<u8>>> {
     proptest::option::of(proptest::collection::vec(any::<u8>(), 0..64))
 }
 
-fn other_char(c: char) -> char {
-    if c == 'a' { 'b' } else { 'a' }
-}
-
-fn with_char_changed(text: &str, i: usize) -> String {
-    text.chars()
-        .enumerate()
-        .map(|(j, c)| if j == i { other_char(c) } else { c })
-        .collect()
-}
-
-fn decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(text)
-        .decode_utf8()
-        .expect("UTF-8")
-        .into_owned()
-}
-
 fn decode_query(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .map(|pair| {
             let (k, v) = pair.split_once('=').expect("name=value");
-            (decode(k), decode(v))
+            (props::percent_decode(k), props::percent_decode(v))
         })
         .collect()
 }
@@ -107,8 +92,8 @@ proptest! {
         text in TEXT,
         at in time(),
     ) {
-        prop_assert_eq!(decode(&signing::quote(&text)), text.clone());
-        prop_assert_eq!(decode(&signing::encode_signature(&text)), text);
+        prop_assert_eq!(props::percent_decode(&signing::quote(&text)), text.clone());
+        prop_assert_eq!(props::percent_decode(&signing::encode_signature(&text)), text);
         let creds = Credentials::new(access_key_id, "SECRET").unwrap();
         let signed = sign("GET", "/v1/cloudRecord", &query, None, &creds, at);
         let mut expected: Vec<(String, String)> = query.clone();
@@ -134,7 +119,7 @@ proptest! {
         let body = body.as_deref();
         let base = sign("GET", &path, &query, body, &creds, at).signature;
         for i in 0..secret.chars().count() {
-            let other = Credentials::new("QYACCESSKEYIDEXAMPLE", with_char_changed(&secret, i)).unwrap();
+            let other = Credentials::new("QYACCESSKEYIDEXAMPLE", props::with_char_changed(&secret, i)).unwrap();
             prop_assert_ne!(&sign("GET", &path, &query, body, &other, at).signature, &base, "secret char {}", i);
         }
         let other = Credentials::new("QYACCESSKEYIDEXAMPLF", secret.clone()).unwrap();

@@ -17,6 +17,9 @@ use record_core::UnixSeconds;
 use volc_record::credentials::Credentials;
 use volc_record::signing::{self, RequestToSign, SignedHeaderSet, SignedRequest};
 
+#[path = "../../record-core/tests/support/signing_props.rs"]
+mod props;
+
 const TEXT: &str = "[a-zA-Z0-9 &=+%/?#~*._é中😀-]{0,12}";
 
 fn query() -> impl Strategy<Value = Vec<(String, String)>> {
@@ -42,24 +45,6 @@ fn time() -> impl Strategy<Value = i64> {
 
 fn body() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(any::<u8>(), 0..64)
-}
-
-fn other_char(c: char) -> char {
-    if c == 'a' { 'b' } else { 'a' }
-}
-
-fn with_char_changed(text: &str, i: usize) -> String {
-    text.chars()
-        .enumerate()
-        .map(|(j, c)| if j == i { other_char(c) } else { c })
-        .collect()
-}
-
-fn decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(text)
-        .decode_utf8()
-        .expect("UTF-8")
-        .into_owned()
 }
 
 fn sign(request: &RequestToSign, creds: &Credentials, at: i64) -> SignedRequest {
@@ -123,7 +108,7 @@ proptest! {
                 .split('&')
                 .map(|pair| {
                     let (k, v) = pair.split_once('=').expect("name=value");
-                    (decode(k), decode(v))
+                    (props::percent_decode(k), props::percent_decode(v))
                 })
                 .collect()
         };
@@ -131,7 +116,7 @@ proptest! {
         sorted.sort();
         prop_assert_eq!(decoded, sorted);
         // Each path segment is encoded on its own; `/` separates them.
-        let segments: Vec<String> = signed.canonical_uri.split('/').map(decode).collect();
+        let segments: Vec<String> = signed.canonical_uri.split('/').map(props::percent_decode).collect();
         prop_assert_eq!(segments.join("/"), path);
         prop_assert!(signed.canonical_query_string.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%&=".contains(&b)));
     }
@@ -150,7 +135,7 @@ proptest! {
         let base = sign(&req, &creds, at);
         let differs = |other: &SignedRequest| other.signature != base.signature;
         for i in 0..secret.chars().count() {
-            let other = Credentials::new("AK", with_char_changed(&secret, i)).unwrap();
+            let other = Credentials::new("AK", props::with_char_changed(&secret, i)).unwrap();
             prop_assert!(differs(&sign(&req, &other, at)), "secret char {}", i);
         }
         for i in 0..query.len() {

@@ -13,36 +13,8 @@ use proptest::prelude::*;
 use record_core::UnixSeconds;
 use zego_record::{Credentials, signing};
 
-/// RFC 3986 §2.1 percent-decoding: `%XX` (either case) is the byte 0xXX, anything else is
-/// itself; the bytes are then read as UTF-8.
-fn percent_decode(text: &str) -> String {
-    fn hex(b: u8) -> Option<u8> {
-        match b {
-            b'0'..=b'9' => Some(b - b'0'),
-            b'a'..=b'f' => Some(b - b'a' + 10),
-            b'A'..=b'F' => Some(b - b'A' + 10),
-            _ => None,
-        }
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).expect("decoded query is UTF-8")
-}
+#[path = "../../record-core/tests/support/signing_props.rs"]
+mod props;
 
 /// A secret the credentials accept: not blank, no control characters.
 fn secret() -> impl Strategy<Value = String> {
@@ -52,19 +24,6 @@ fn secret() -> impl Strategy<Value = String> {
 /// Any non-empty nonce, reserved and non-ASCII characters included.
 fn nonce() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9 &=+%/?#~._é中😀-]{1,32}"
-}
-
-/// A different character than `c`.
-fn other_char(c: char) -> char {
-    if c == 'a' { 'b' } else { 'a' }
-}
-
-/// `text` with its `i`-th character replaced by another one.
-fn with_char_changed(text: &str, i: usize) -> String {
-    text.chars()
-        .enumerate()
-        .map(|(j, c)| if j == i { other_char(c) } else { c })
-        .collect()
 }
 
 proptest! {
@@ -107,7 +66,7 @@ proptest! {
             .split('&')
             .map(|pair| {
                 let (k, v) = pair.split_once('=').expect("name=value");
-                (percent_decode(k), percent_decode(v))
+                (props::percent_decode(k), props::percent_decode(v))
             })
             .collect();
         let pairs: Vec<(String, String)> = signed
@@ -141,14 +100,14 @@ proptest! {
         };
         let base = sign(&creds, &nonce, ts);
         for i in 0..secret.chars().count() {
-            let changed = with_char_changed(&secret, i);
+            let changed = props::with_char_changed(&secret, i);
             let other = Credentials::new(app_id, changed.clone()).unwrap();
             prop_assert_ne!(&sign(&other, &nonce, ts), &base, "secret char {}", i);
         }
         let other = Credentials::new(app_id.wrapping_add(1), secret.clone()).unwrap();
         prop_assert_ne!(&sign(&other, &nonce, ts), &base, "AppId");
         for i in 0..nonce.chars().count() {
-            prop_assert_ne!(&sign(&creds, &with_char_changed(&nonce, i), ts), &base, "nonce char {}", i);
+            prop_assert_ne!(&sign(&creds, &props::with_char_changed(&nonce, i), ts), &base, "nonce char {}", i);
         }
         prop_assert_ne!(&sign(&creds, &nonce, ts + 1), &base, "timestamp");
     }
