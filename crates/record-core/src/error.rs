@@ -31,6 +31,9 @@ pub enum ErrorKind {
     Decode,
     /// Any other error the vendor reported.
     Vendor,
+    /// The client is not configured so that it can send anything: a credential is missing
+    /// or malformed, a base URL or host is not usable. Found locally; nothing was sent.
+    InvalidConfiguration,
 }
 
 impl ErrorKind {
@@ -55,6 +58,7 @@ impl ErrorKind {
             Self::Server => "server",
             Self::Decode => "decode",
             Self::Vendor => "vendor",
+            Self::InvalidConfiguration => "invalid_configuration",
         }
     }
 
@@ -71,6 +75,7 @@ impl ErrorKind {
             Self::Server,
             Self::Decode,
             Self::Vendor,
+            Self::InvalidConfiguration,
         ]
         .into_iter()
         .find(|k| k.as_str() == name)
@@ -430,7 +435,12 @@ mod tests {
                 .with_retryable(false)
                 .is_retryable()
         );
-        for k in ["invalid_request", "rate_limited", "vendor"] {
+        for k in [
+            "invalid_request",
+            "rate_limited",
+            "vendor",
+            "invalid_configuration",
+        ] {
             assert_eq!(ErrorKind::from_name(k).map(ErrorKind::as_str), Some(k));
         }
         assert_eq!(ErrorKind::from_name("nope"), None);
