@@ -88,6 +88,61 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// What happened to a request that got no answer ([`ErrorKind::Transport`] and
+/// [`ErrorKind::Timeout`] errors), read from the underlying error chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportCause {
+    /// The host refused the connection (nothing listens on that port).
+    ConnectionRefused,
+    /// The host name could not be resolved.
+    DnsLookupFailed,
+    /// The TLS handshake failed (certificate, protocol).
+    TlsHandshakeFailed,
+    /// No connection could be established in time.
+    ConnectTimedOut,
+    /// The attempt got no complete answer within its time limit.
+    TimedOut,
+    /// The connection was reset or closed before the whole answer arrived.
+    ConnectionReset,
+    /// Any other failure to connect or to read the answer.
+    Other,
+}
+
+impl TransportCause {
+    /// Whether the request certainly did not reach the vendor: the connection was never
+    /// established (refused, unresolvable host, failed TLS handshake, connect timeout). Only
+    /// then may an operation that is not idempotent be retried.
+    pub const fn request_not_sent(self) -> bool {
+        matches!(
+            self,
+            Self::ConnectionRefused
+                | Self::DnsLookupFailed
+                | Self::TlsHandshakeFailed
+                | Self::ConnectTimedOut
+        )
+    }
+
+    /// A short description in the user's terms (`"connection refused"`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ConnectionRefused => "connection refused",
+            Self::DnsLookupFailed => "DNS lookup failed",
+            Self::TlsHandshakeFailed => "TLS handshake failed",
+            Self::ConnectTimedOut => "connect timed out",
+            Self::TimedOut => "timed out",
+            Self::ConnectionReset => "connection reset",
+            Self::Other => "connection failed",
+        }
+    }
+}
+
+impl fmt::Display for TransportCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Where and why a response body failed to decode.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeDetails {
@@ -132,6 +187,7 @@ struct Inner {
     attempts: u32,
     retry_after: Option<Duration>,
     decode: Option<DecodeDetails>,
+    transport: Option<TransportCause>,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
 }
 
@@ -153,6 +209,7 @@ impl Error {
                 attempts: 0,
                 retry_after: None,
                 decode: None,
+                transport: None,
                 source: None,
             }),
         }
@@ -236,6 +293,12 @@ impl Error {
         self
     }
 
+    /// Sets what happened to a request that got no answer.
+    pub fn with_transport_cause(mut self, cause: TransportCause) -> Self {
+        self.inner.transport = Some(cause);
+        self
+    }
+
     /// Sets the underlying cause.
     pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
         self.inner.source = Some(Box::new(source));
@@ -302,6 +365,12 @@ impl Error {
         self.inner.retry_after
     }
 
+    /// What happened to a request that got no answer, for [`ErrorKind::Transport`] and
+    /// [`ErrorKind::Timeout`] errors.
+    pub fn transport_cause(&self) -> Option<TransportCause> {
+        self.inner.transport
+    }
+
     /// Decode details (JSON path and body excerpt), for [`ErrorKind::Decode`] errors.
     pub fn decode_details(&self) -> Option<&DecodeDetails> {
         self.inner.decode.as_ref()
@@ -344,6 +413,9 @@ impl fmt::Debug for Error {
         }
         if let Some(v) = &i.decode {
             d.field("decode", v);
+        }
+        if let Some(v) = &i.transport {
+            d.field("transport", v);
         }
         if let Some(v) = &i.source {
             d.field("source", v);

@@ -35,7 +35,7 @@ pub mod transport;
 mod waiter;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{DecodeDetails, Error, ErrorKind};
+pub use error::{DecodeDetails, Error, ErrorKind, TransportCause};
 pub use meta::{EndpointInfo, ErrorCodeInfo, RawCode, Vendor};
 pub use query::{
     Capabilities, ListFilter, ListStatus, Page, RecordingQuery, RecordingStream, TimeWindow,

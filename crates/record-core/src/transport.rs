@@ -5,7 +5,9 @@
 //! request for attempt `n` (so every attempt gets a new nonce and timestamp), and one that
 //! turns the raw answer into its typed response or a classified [`Error`].
 
-use crate::{Error, ErrorKind, RateLimiter, RetryPolicy, Vendor, parse_retry_after};
+use crate::{
+    Error, ErrorKind, RateLimiter, RetryPolicy, TransportCause, Vendor, parse_retry_after,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -240,8 +242,12 @@ impl Transport {
                     Err(_) => {
                         return Err(Error::new(
                             ErrorKind::Timeout,
-                            format!("no complete answer within {} ms", budget.as_millis()),
-                        ));
+                            format!(
+                                "timed out after {} with no complete answer",
+                                seconds(budget)
+                            ),
+                        )
+                        .with_transport_cause(TransportCause::TimedOut));
                     }
                 };
                 span.record("http_status", raw.status);
@@ -335,13 +341,91 @@ impl Transport {
 /// The most [`Transport`] reserves for a body before reading it, from its `Content-Length`.
 const PREALLOCATED_BODY_BYTES: usize = 64 * 1024;
 
-fn transport_error(e: reqwest::Error) -> Error {
-    let kind = if e.is_timeout() {
-        ErrorKind::Timeout
+/// A duration as seconds for messages: `10 s`, `0.25 s`.
+fn seconds(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms % 1000 == 0 {
+        format!("{} s", ms / 1000)
     } else {
-        ErrorKind::Transport
+        format!("{} s", d.as_secs_f64())
+    }
+}
+
+/// Turns a reqwest failure into a transport error whose message says what happened and
+/// where (`connection refused by 127.0.0.1:9`); the reqwest error stays as `source()`.
+fn transport_error(e: reqwest::Error) -> Error {
+    let cause = transport_cause(&e);
+    let kind = match cause {
+        TransportCause::TimedOut | TransportCause::ConnectTimedOut => ErrorKind::Timeout,
+        _ => ErrorKind::Transport,
     };
-    Error::new(kind, "the request did not get an answer").with_source(e)
+    let place = e.url().map(|u| {
+        let host = u.host_str().unwrap_or("?");
+        match u.port_or_known_default() {
+            Some(port) if host.contains(':') => format!("[{host}]:{port}"),
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        }
+    });
+    let message = match (cause, place) {
+        (TransportCause::ConnectionRefused, Some(p)) => format!("connection refused by {p}"),
+        (TransportCause::DnsLookupFailed, Some(p)) => {
+            format!(
+                "DNS lookup failed for {}",
+                p.rsplit_once(':').map_or(p.as_str(), |(h, _)| h)
+            )
+        }
+        (TransportCause::ConnectionReset, Some(p)) => {
+            format!("connection to {p} reset before the whole answer arrived")
+        }
+        (c, Some(p)) => format!("{c} ({p})"),
+        (c, None) => c.as_str().to_owned(),
+    };
+    Error::new(kind, message)
+        .with_transport_cause(cause)
+        .with_source(e)
+}
+
+/// Reads what happened from the error chain: I/O error kinds first, then the connector's
+/// own descriptions (hyper-util names DNS failures `dns error`; rustls failures mention TLS
+/// or the certificate).
+fn transport_cause(e: &reqwest::Error) -> TransportCause {
+    use std::error::Error as _;
+    let connect = e.is_connect();
+    let mut texts = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = e.source();
+    while let Some(err) = next {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return TransportCause::ConnectionRefused,
+                std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe
+                | std::io::ErrorKind::UnexpectedEof => return TransportCause::ConnectionReset,
+                std::io::ErrorKind::TimedOut if connect => return TransportCause::ConnectTimedOut,
+                std::io::ErrorKind::TimedOut => return TransportCause::TimedOut,
+                _ => {}
+            }
+        }
+        texts.push(err.to_string().to_ascii_lowercase());
+        next = err.source();
+    }
+    let any = |needle: &str| texts.iter().any(|t| t.contains(needle));
+    if any("dns error") || any("failed to lookup address") || any("name or service not known") {
+        TransportCause::DnsLookupFailed
+    } else if any("certificate") || any("tls") || any("handshake") {
+        TransportCause::TlsHandshakeFailed
+    } else if e.is_timeout() {
+        if connect {
+            TransportCause::ConnectTimedOut
+        } else {
+            TransportCause::TimedOut
+        }
+    } else if any("connection closed") || any("reset") || any("incomplete message") {
+        TransportCause::ConnectionReset
+    } else {
+        TransportCause::Other
+    }
 }
 
 /// The `Retry-After` delay of a response, if it sent a valid one.

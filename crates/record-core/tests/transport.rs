@@ -1,7 +1,7 @@
 //! The shared attempt loop against a local wiremock server (127.0.0.1 only).
 
 use record_core::transport::{Operation, RawResponse, Transport, TransportConfig, retry_after};
-use record_core::{Error, ErrorKind, RetryPolicy, Vendor};
+use record_core::{Error, ErrorKind, RetryPolicy, TransportCause, Vendor};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
@@ -171,7 +171,10 @@ async fn a_slow_answer_is_a_timeout_per_attempt() {
     let err = call(&t, &format!("{}/q", server.uri()), &counter)
         .await
         .err();
-    assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::Timeout));
+    let err = err.unwrap_or_else(|| panic!("a slow answer must time out"));
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert_eq!(err.transport_cause(), Some(TransportCause::TimedOut));
+    assert!(err.to_string().contains("timed out after 0.2 s"), "{err}");
     assert!(start.elapsed() < Duration::from_secs(2));
 }
 
@@ -210,4 +213,49 @@ async fn a_refused_connection_is_a_retryable_transport_error() {
         .err();
     let err = err.unwrap_or_else(|| panic!("closed port must fail"));
     assert_eq!((err.kind(), err.attempts()), (ErrorKind::Transport, 2));
+    // The message says what happened and where; the cause says the request never left.
+    assert_eq!(
+        err.transport_cause(),
+        Some(TransportCause::ConnectionRefused)
+    );
+    assert!(TransportCause::ConnectionRefused.request_not_sent());
+    assert!(
+        err.to_string()
+            .contains(&format!("connection refused by 127.0.0.1:{port}")),
+        "{err}"
+    );
+    assert!(
+        std::error::Error::source(&err).is_some(),
+        "the reqwest error stays the source"
+    );
+}
+
+#[tokio::test]
+async fn a_connection_closed_before_the_answer_is_a_reset_that_may_have_arrived() {
+    // A server that reads the request, then closes without answering.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    tokio::spawn(async move {
+        use tokio::io::AsyncReadExt as _;
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = socket.read(&mut buf).await;
+            drop(socket);
+        }
+    });
+    let counter = AtomicU32::new(0);
+    let t = transport(config(1));
+    let err = call(&t, &format!("http://127.0.0.1:{port}/q"), &counter)
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("a closed connection must fail"));
+    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert_eq!(err.transport_cause(), Some(TransportCause::ConnectionReset));
+    assert!(!TransportCause::ConnectionReset.request_not_sent());
+    assert!(
+        err.to_string().contains(&format!("127.0.0.1:{port} reset")),
+        "{err}"
+    );
 }
