@@ -138,9 +138,9 @@ impl Settings {
             },
         };
         let mut parsed: ConfigFile = match (&path, file) {
-            (Some(p), Some(text)) => toml::from_str(&text).map_err(|e| {
-                ConfigError(format!("config file {} is not valid: {e}", p.display()))
-            })?,
+            (Some(p), Some(text)) => {
+                toml::from_str(&text).map_err(|e: toml::de::Error| parse_error(p, &text, &e))?
+            }
             _ => ConfigFile::default(),
         };
         let explicit_profile = explicit_profile
@@ -227,4 +227,25 @@ impl Settings {
 /// `<config dir>/recq/config.toml` (`~/.config/recq/config.toml` on Linux).
 pub fn default_path() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("recq").join("config.toml"))
+}
+
+/// The message for a config file that does not parse: the file, the line and
+/// the column, never the file's content (`toml`'s own `Display` quotes the
+/// offending line, which may hold a secret, and its message may quote a value).
+fn parse_error(path: &std::path::Path, text: &str, error: &toml::de::Error) -> ConfigError {
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            ConfigError(format!(
+                "config file {} is not valid TOML at line {line}, column {column} (content not shown: it may hold a secret)",
+                path.display()
+            ))
+        }
+        None => ConfigError(format!(
+            "config file {} is not valid TOML (content not shown: it may hold a secret)",
+            path.display()
+        )),
+    }
 }
