@@ -238,8 +238,21 @@ fn parse_error(path: &std::path::Path, text: &str, error: &toml::de::Error) -> C
             let before = &text[..span.start.min(text.len())];
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            // The key of the offending line, when it has a bare one (a key is a
+            // name, never a secret); the value is never shown.
+            let key = text
+                .lines()
+                .nth(line - 1)
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim())
+                .filter(|k| {
+                    !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                });
+            let key = key.map_or_else(String::new, |k| format!(", key `{k}`"));
             ConfigError(format!(
-                "config file {} is not valid TOML at line {line}, column {column} (content not shown: it may hold a secret)",
+                "config file {} is not valid TOML at line {line}, column {column}{key} (content not shown: it may hold a secret)",
                 path.display()
             ))
         }

@@ -75,6 +75,26 @@ fn a_secret_on_a_malformed_line_is_never_echoed() {
             assert!(stderr.contains("recq.toml"), "names the file: {stderr}");
             assert!(stderr.contains("line 3"), "names the line: {stderr}");
             assert!(stderr.contains("column"), "names the column: {stderr}");
+            assert!(
+                stderr.contains(&format!("`{key}`")),
+                "names the key: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_secret_on_a_well_formed_line_next_to_a_bad_one_is_never_echoed() {
+    for (vendor, key) in KEYS {
+        let config = format!("[profiles.default.{vendor}]\n{key} = \"{SECRET}\"\nbroken = = 1\n");
+        for verbosity in [&[][..], &["-vv"][..]] {
+            let mut args: Vec<&str> = verbosity.to_vec();
+            args.extend(command(vendor));
+            let (code, stdout, stderr) = run(&config, &args);
+            assert!(!stdout.contains(SECRET), "{vendor}.{key}: stdout {stdout}");
+            assert!(!stderr.contains(SECRET), "{vendor}.{key}: stderr {stderr}");
+            assert_eq!(code, 2, "{vendor}.{key}: {stderr}");
+            assert!(stderr.contains("line 3"), "names the line: {stderr}");
         }
     }
 }
