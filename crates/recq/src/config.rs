@@ -143,6 +143,9 @@ impl Settings {
             }
             _ => ConfigFile::default(),
         };
+        if let Some(p) = &path {
+            refuse_unknown_keys(p, &parsed)?;
+        }
         let explicit_profile = explicit_profile
             .map(str::to_owned)
             .or_else(|| env("RECQ_PROFILE"));
@@ -261,4 +264,34 @@ fn parse_error(path: &std::path::Path, text: &str, error: &toml::de::Error) -> C
             path.display()
         )),
     }
+}
+
+/// Refuses a key a vendor section does not know (a typo such as `secret_typo`
+/// would otherwise be ignored), naming the key, its section and the known keys.
+fn refuse_unknown_keys(path: &std::path::Path, parsed: &ConfigFile) -> Result<(), ConfigError> {
+    for (profile_name, profile) in &parsed.profiles {
+        let sections = [
+            ("zego", &profile.zego),
+            ("qingcloud", &profile.qingcloud),
+            ("volc", &profile.volc),
+            ("agora", &profile.agora),
+        ];
+        for (vendor, section) in sections {
+            let Some(section) = section else { continue };
+            let known: Vec<&str> = CREDENTIAL_KEYS
+                .iter()
+                .filter(|(v, _, _)| *v == vendor)
+                .map(|(_, _, key)| *key)
+                .chain(["endpoint", "region"])
+                .collect();
+            if let Some(unknown) = section.values.keys().find(|k| !known.contains(&k.as_str())) {
+                return Err(ConfigError(format!(
+                    "config file {}: unknown key `{unknown}` in section [profiles.{profile_name}.{vendor}]; known keys: {}",
+                    path.display(),
+                    known.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(())
 }

@@ -98,3 +98,19 @@ fn a_secret_on_a_well_formed_line_next_to_a_bad_one_is_never_echoed() {
         }
     }
 }
+
+#[test]
+fn an_unknown_key_is_refused_naming_the_key_its_section_and_the_known_keys() {
+    let config = format!(
+        "[profiles.default.zego]\napp_id = \"1\"\nserver_secret = \"{SECRET}\"\nsecret_typo = \"{SECRET}\"\n"
+    );
+    let (code, stdout, stderr) = run(&config, &command("zego"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`secret_typo`"), "{stderr}");
+    assert!(stderr.contains("[profiles.default.zego]"), "{stderr}");
+    assert!(
+        stderr.contains("app_id, server_secret, endpoint, region"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+}
