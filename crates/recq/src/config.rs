@@ -138,11 +138,14 @@ impl Settings {
             },
         };
         let mut parsed: ConfigFile = match (&path, file) {
-            (Some(p), Some(text)) => toml::from_str(&text).map_err(|e| {
-                ConfigError(format!("config file {} is not valid: {e}", p.display()))
-            })?,
+            (Some(p), Some(text)) => {
+                toml::from_str(&text).map_err(|e: toml::de::Error| parse_error(p, &text, &e))?
+            }
             _ => ConfigFile::default(),
         };
+        if let Some(p) = &path {
+            refuse_unknown_keys(p, &parsed)?;
+        }
         let explicit_profile = explicit_profile
             .map(str::to_owned)
             .or_else(|| env("RECQ_PROFILE"));
@@ -227,4 +230,68 @@ impl Settings {
 /// `<config dir>/recq/config.toml` (`~/.config/recq/config.toml` on Linux).
 pub fn default_path() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("recq").join("config.toml"))
+}
+
+/// The message for a config file that does not parse: the file, the line and
+/// the column, never the file's content (`toml`'s own `Display` quotes the
+/// offending line, which may hold a secret, and its message may quote a value).
+fn parse_error(path: &std::path::Path, text: &str, error: &toml::de::Error) -> ConfigError {
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            // The key of the offending line, when it has a bare one (a key is a
+            // name, never a secret); the value is never shown.
+            let key = text
+                .lines()
+                .nth(line - 1)
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim())
+                .filter(|k| {
+                    !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                });
+            let key = key.map_or_else(String::new, |k| format!(", key `{k}`"));
+            ConfigError(format!(
+                "config file {} is not valid TOML at line {line}, column {column}{key} (content not shown: it may hold a secret)",
+                path.display()
+            ))
+        }
+        None => ConfigError(format!(
+            "config file {} is not valid TOML (content not shown: it may hold a secret)",
+            path.display()
+        )),
+    }
+}
+
+/// Refuses a key a vendor section does not know (a typo such as `secret_typo`
+/// would otherwise be ignored), naming the key, its section and the known keys.
+fn refuse_unknown_keys(path: &std::path::Path, parsed: &ConfigFile) -> Result<(), ConfigError> {
+    for (profile_name, profile) in &parsed.profiles {
+        let sections = [
+            ("zego", &profile.zego),
+            ("qingcloud", &profile.qingcloud),
+            ("volc", &profile.volc),
+            ("agora", &profile.agora),
+        ];
+        for (vendor, section) in sections {
+            let Some(section) = section else { continue };
+            let known: Vec<&str> = CREDENTIAL_KEYS
+                .iter()
+                .filter(|(v, _, _)| *v == vendor)
+                .map(|(_, _, key)| *key)
+                .chain(["endpoint", "region"])
+                .collect();
+            if let Some(unknown) = section.values.keys().find(|k| !known.contains(&k.as_str())) {
+                return Err(ConfigError(format!(
+                    "config file {}: unknown key `{unknown}` in section [profiles.{profile_name}.{vendor}]; known keys: {}",
+                    path.display(),
+                    known.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,116 @@
+//! issue 12 §1: a malformed config file never echoes its content (a secret may be on
+//! the offending line). For every credential key of every vendor.
+#![allow(clippy::unwrap_used)] // test: a failure should panic
+
+use assert_cmd::Command;
+
+const SECRET: &str = "TOPSECRETVALUE123456";
+
+const KEYS: &[(&str, &str)] = &[
+    ("zego", "app_id"),
+    ("zego", "server_secret"),
+    ("qingcloud", "access_key_id"),
+    ("qingcloud", "secret_access_key"),
+    ("volc", "access_key"),
+    ("volc", "secret_key"),
+    ("volc", "session_token"),
+    ("agora", "customer_id"),
+    ("agora", "customer_secret"),
+];
+
+fn run(config: &str, args: &[&str]) -> (i32, String, String) {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("recq.toml");
+    std::fs::write(&path, config).unwrap();
+    let mut cmd = Command::cargo_bin("recq").unwrap();
+    cmd.env_clear()
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .arg("--config")
+        .arg(&path)
+        .args(args);
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A valid command of the vendor (it needs credentials, so the config is read).
+fn command(vendor: &str) -> Vec<&'static str> {
+    match vendor {
+        "zego" => vec!["zego", "status", "task-1"],
+        "qingcloud" => vec!["qingcloud", "list", "--app-id", "a", "--channel", "c"],
+        "volc" => vec![
+            "volc", "task", "--app-id", "a", "--room", "r", "--task", "t",
+        ],
+        _ => vec![
+            "agora",
+            "query",
+            "--app-id",
+            "a",
+            "--resource-id",
+            "r",
+            "--sid",
+            "s",
+            "--mode",
+            "web",
+        ],
+    }
+}
+
+#[test]
+fn a_secret_on_a_malformed_line_is_never_echoed() {
+    for (vendor, key) in KEYS {
+        let config = format!("[profiles.default.{vendor}]\n\n{key} = \"{SECRET}\" oops\n");
+        for verbosity in [&[][..], &["-vv"][..]] {
+            let mut args: Vec<&str> = verbosity.to_vec();
+            args.extend(command(vendor));
+            let (code, stdout, stderr) = run(&config, &args);
+            assert!(!stdout.contains(SECRET), "{vendor}.{key}: stdout {stdout}");
+            assert!(!stderr.contains(SECRET), "{vendor}.{key}: stderr {stderr}");
+            assert!(!stderr.contains("oops"), "{vendor}.{key}: stderr {stderr}");
+            assert_eq!(code, 2, "{vendor}.{key}: {stderr}");
+            assert!(stderr.contains("recq.toml"), "names the file: {stderr}");
+            assert!(stderr.contains("line 3"), "names the line: {stderr}");
+            assert!(stderr.contains("column"), "names the column: {stderr}");
+            assert!(
+                stderr.contains(&format!("`{key}`")),
+                "names the key: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_secret_on_a_well_formed_line_next_to_a_bad_one_is_never_echoed() {
+    for (vendor, key) in KEYS {
+        let config = format!("[profiles.default.{vendor}]\n{key} = \"{SECRET}\"\nbroken = = 1\n");
+        for verbosity in [&[][..], &["-vv"][..]] {
+            let mut args: Vec<&str> = verbosity.to_vec();
+            args.extend(command(vendor));
+            let (code, stdout, stderr) = run(&config, &args);
+            assert!(!stdout.contains(SECRET), "{vendor}.{key}: stdout {stdout}");
+            assert!(!stderr.contains(SECRET), "{vendor}.{key}: stderr {stderr}");
+            assert_eq!(code, 2, "{vendor}.{key}: {stderr}");
+            assert!(stderr.contains("line 3"), "names the line: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn an_unknown_key_is_refused_naming_the_key_its_section_and_the_known_keys() {
+    let config = format!(
+        "[profiles.default.zego]\napp_id = \"1\"\nserver_secret = \"{SECRET}\"\nsecret_typo = \"{SECRET}\"\n"
+    );
+    let (code, stdout, stderr) = run(&config, &command("zego"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`secret_typo`"), "{stderr}");
+    assert!(stderr.contains("[profiles.default.zego]"), "{stderr}");
+    assert!(
+        stderr.contains("app_id, server_secret, endpoint, region"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+}
