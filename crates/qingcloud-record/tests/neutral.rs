@@ -552,7 +552,8 @@ fn the_state_depends_on_the_status_only() {
 }
 
 #[test]
-fn a_stop_reason_is_code_and_meaning_in_json_and_null_while_recording() -> Result<(), serde_json::Error> {
+fn a_stop_reason_is_code_and_meaning_in_json_and_null_while_recording()
+-> Result<(), serde_json::Error> {
     let stopped = info(json!({ "status": 5 })).to_recording(APP, CHANNEL);
     assert_eq!(
         serde_json::to_value(&stopped)?["stop_reason"],
@@ -564,7 +565,10 @@ fn a_stop_reason_is_code_and_meaning_in_json_and_null_while_recording() -> Resul
         json!({"code": "RecordProcessCored", "meaning": "recording process crashed"})
     );
     let recording = info(json!({ "status": 2 })).to_recording(APP, CHANNEL);
-    assert_eq!(serde_json::to_value(&recording)?["stop_reason"], Value::Null);
+    assert_eq!(
+        serde_json::to_value(&recording)?["stop_reason"],
+        Value::Null
+    );
     Ok(())
 }
 

@@ -283,7 +283,9 @@ async fn volc_task_and_agora_query() {
         serde_json::json!({"code": "StopByAPI", "meaning": "stopped by the application through the API"})
     );
     // The table shows the stop reason as `code (meaning)`.
-    let args = ["--output", "table", "volc", "task", "--app-id", "a", "--room", "r"];
+    let args = [
+        "--output", "table", "volc", "task", "--app-id", "a", "--room", "r",
+    ];
     let uri = s.uri();
     let table = recq(
         &[&args[..], &["--task", "t", "--endpoint", &uri]].concat(),

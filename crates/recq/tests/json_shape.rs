@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)] // test code: a failure should panic
 
 use record_facade::{
-    DurationMillis, RawCode, Recording, RecordingFile, RecordingState, TaskRef, UnixMillis,
-    Vendor, VendorStatus,
+    DurationMillis, RawCode, Recording, RecordingFile, RecordingState, TaskRef, UnixMillis, Vendor,
+    VendorStatus,
 };
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -159,7 +159,11 @@ fn full(vendor: Vendor, text_codes: bool) -> Recording {
             started_at: Some(UnixMillis(1_601_221_459_830)),
             state: Some(RecordingState::Completed),
             warning: Some("kept 3 days only".into()),
-            extra: [("VideoId".to_owned(), json!("820e50e52e0a490caf44eec8aec527a7"))].into(),
+            extra: [(
+                "VideoId".to_owned(),
+                json!("820e50e52e0a490caf44eec8aec527a7"),
+            )]
+            .into(),
         }],
         raw: Arc::new(json!({"Code": 0, "Data": {"Status": 3}})),
     }
@@ -224,11 +228,18 @@ fn every_recording_key_is_documented_with_its_type_and_every_documented_key_is_p
                     "{ctx}: `{key}` is {ty}, the README says {:?}",
                     d.types
                 );
-                assert!(for_vendor.contains(key), "{ctx}: `{key}` is not a {} key", vendor.id());
+                assert!(
+                    for_vendor.contains(key),
+                    "{ctx}: `{key}` is not a {} key",
+                    vendor.id()
+                );
             }
             let printed_keys: BTreeSet<String> = keys.iter().map(|(k, _)| k.clone()).collect();
             if complete {
-                assert_eq!(printed_keys, for_vendor, "{ctx}: every documented key, no other");
+                assert_eq!(
+                    printed_keys, for_vendor,
+                    "{ctx}: every documented key, no other"
+                );
             } else {
                 // A null stop reason has no `stop_reason.*` keys, and without files there is
                 // no `files[]` key; every other key is printed, null or not.
@@ -238,7 +249,10 @@ fn every_recording_key_is_documented_with_its_type_and_every_documented_key_is_p
                     .filter(|k| !(r.files.is_empty() && k.starts_with("files[]")))
                     .cloned()
                     .collect();
-                assert_eq!(printed_keys, expect, "{ctx}: keys are printed even when null");
+                assert_eq!(
+                    printed_keys, expect,
+                    "{ctx}: keys are printed even when null"
+                );
             }
             seen.extend(keys);
         }
@@ -307,11 +321,19 @@ async fn a_dry_run_prints_exactly_the_documented_request_keys() {
     let cases: [(&[&str], &'static [(&str, &str)]); 2] = [
         (
             &["zego", "status", "X3CgNeE4I1qAAABN"],
-            &[("ZEGO_APP_ID", "1234567890"), ("ZEGO_SERVER_SECRET", "0123456789abcdef0123456789abcdef")],
+            &[
+                ("ZEGO_APP_ID", "1234567890"),
+                ("ZEGO_SERVER_SECRET", "0123456789abcdef0123456789abcdef"),
+            ],
         ),
         (
-            &["volc", "task", "--app-id", "a", "--room", "r", "--task", "t"],
-            &[("VOLC_ACCESSKEY", "AKLTtest"), ("VOLC_SECRETKEY", "volcSecretAccessKey0123456789")],
+            &[
+                "volc", "task", "--app-id", "a", "--room", "r", "--task", "t",
+            ],
+            &[
+                ("VOLC_ACCESSKEY", "AKLTtest"),
+                ("VOLC_SECRETKEY", "volcSecretAccessKey0123456789"),
+            ],
         ),
     ];
     let mut seen: BTreeSet<(String, &'static str)> = BTreeSet::new();
@@ -335,7 +357,10 @@ async fn a_dry_run_prints_exactly_the_documented_request_keys() {
     // ZEGO posts a body, Volcengine sends none: both documented types occur.
     for (key, d) in &doc {
         for ty in &d.types {
-            assert!(seen.contains(&(key.clone(), ty.as_str())), "`{key}` never {ty}");
+            assert!(
+                seen.contains(&(key.clone(), ty.as_str())),
+                "`{key}` never {ty}"
+            );
         }
     }
 }
