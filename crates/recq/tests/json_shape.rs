@@ -2,7 +2,7 @@
 //! with its type (and, for a recording, the vendors that have it); recordings with every
 //! field set and with the minimum, for every vendor, must print exactly those keys with
 //! those types, and `--dry-run` exactly the keys of its table.
-#![allow(clippy::unwrap_used)] // test code: a failure should panic
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)] // test code: a failure should panic
 
 use record_facade::{
     DurationMillis, RawCode, Recording, RecordingFile, RecordingState, TaskRef, UnixMillis, Vendor,
