@@ -59,7 +59,7 @@
 //! | `serverResponse.status` | `state` ([`ServerResponse::recording_state`]: 0–4 starting, 5 recording or paused when a web recorder reports `onhold: true`, 6–7 stopping, 8 completed, 20 failed, anything else unknown) and `vendor_status` (raw code and documented meaning) |
 //! | smallest positive `sliceStartTime` (session, files) | `started_at` |
 //! | — | `ended_at`: always `None`: the query API reports no end time (it answers only while the session runs, then HTTP 404) |
-//! | — | `stop_reason`: always `None`: the query API reports none |
+//! | — | `stop_reason`: always `None`: the query API reports none (Agora documents exit reasons only in its notifications: `session_exit` `exitStatus`, `recorder_leave` `leaveCode`, which this crate does not receive) |
 //! | `serverResponse.fileList` (string) | one file: the M3U8 name, format from its extension (else `m3u8`, as documented) |
 //! | `serverResponse.fileList[]` (array) | one file per entry: `fileName` → `name`, extension → `format`, `sliceStartTime` → `started_at`; `trackType`, `uid`, `mixedAllUser`, `isPlayable` → `extra` |
 //! | `extensionServiceState[].payload.fileList[]` (web) | one file per entry: `filename` → `name`, extension → `format`, `sliceStartTime` → `started_at`; the service's `serviceName` → `extra` |

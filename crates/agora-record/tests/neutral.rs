@@ -920,6 +920,62 @@ async fn the_waiter_reports_gone_when_a_running_session_answers_404() -> TestRes
     Ok(())
 }
 
+/// The gateway's `{"message":"no Route matched with those values"}` (HTTP 404) is
+/// documented as a wrong route, an invalid request. For the URL that just answered 200 in
+/// the same wait, the route exists: the session has ended, so the waiter reports gone.
+#[tokio::test(start_paused = true)]
+async fn the_waiter_reports_gone_when_a_running_session_answers_the_gateway_404() -> TestResult {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(query_path("web")))
+        .respond_with(json_response(200, &read_fixture("query", "web_recorder")?))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(query_path("web")))
+        .respond_with(json_response(
+            404,
+            br#"{"message":"no Route matched with those values"}"#,
+        ))
+        .mount(&server)
+        .await;
+    let (outcome, states) = wait_in_paused_time(&server).await?;
+    let rec = outcome.map_err(|e| format!("wait failed: {e}"))?;
+    assert_eq!(rec.state, RecordingState::Gone);
+    assert_eq!(states, [RecordingState::Recording, RecordingState::Gone]);
+    assert_eq!(rec.vendor_status.code, RawCode::Int(404));
+    assert_eq!(rec.files.len(), 2, "the files seen last are kept");
+    assert_eq!(received(&server).await.len(), 2);
+    Ok(())
+}
+
+/// On a first poll the gateway's 404 keeps its documented meaning: a wrong route (an
+/// invalid request), not a recording that has ended.
+#[tokio::test(start_paused = true)]
+async fn a_first_gateway_404_is_a_wrong_route_not_gone() -> TestResult {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json_response(
+            404,
+            br#"{"message":"no Route matched with those values"}"#,
+        ))
+        .mount(&server)
+        .await;
+    let (outcome, states) = wait_in_paused_time(&server).await?;
+    let Err(record_core::WaitError::Query(e)) = outcome else {
+        return Err(format!("expected the query error, got {outcome:?}").into());
+    };
+    assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(e.http_status(), Some(404));
+    assert_eq!(e.vendor_code(), Some("no Route matched with those values"));
+    assert!(e.message().contains("wrong HTTP method or URL"), "{e}");
+    assert!(states.is_empty());
+    assert_eq!(received(&server).await.len(), 1);
+    Ok(())
+}
+
 #[tokio::test(start_paused = true)]
 async fn the_waiter_reports_gone_on_a_first_404() -> TestResult {
     let server = MockServer::start().await;

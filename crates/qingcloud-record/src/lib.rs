@@ -96,7 +96,8 @@
 //! * `status` → `state` and `vendor_status` (raw code, documented meaning); absent → state
 //!   `unknown` with an empty text code;
 //! * `created` → `started_at`; `updated` → `ended_at` once the state is terminal;
-//! * `status` 4/5/30–32 → `stop_reason` (`Stopping`, `AutoStopping`, `RecordProcessCored`);
+//! * `status` 4/5/30–32 → `stop_reason` (code `Stopping`, `AutoStopping` or
+//!   `RecordProcessCored`, with its documented meaning);
 //! * `rec_path` (name), `size` (bytes), `rec_bucket`, `rec_zone`, `is_mix`, `acc_key_id`,
 //!   and non-empty `url_prefix`/`files` (extra) → one [`record_core::RecordingFile`]:
 //!   QingCloud lists no individual file, only where the recording is stored.

@@ -91,19 +91,28 @@ impl RecordingStatus {
         }
     }
 
-    /// Why the recording stopped, when this status says: QingCloud's own name of the
-    /// status, `Stopping` (4, stopped manually), `AutoStopping` (5, stopped automatically)
-    /// or `RecordProcessCored` (30, 31, 32: the recording process crashed). `None` for
-    /// every other status, which says nothing about why the recording ended.
-    pub const fn stop_reason(&self) -> Option<&'static str> {
-        match self {
-            Self::Stopping => Some("Stopping"),
-            Self::AutoStopping => Some("AutoStopping"),
+    /// Why the recording stopped, when this status says. QingCloud has no stop-reason
+    /// field; three of its status names say why: `code` is that name (`Stopping` for 4,
+    /// stopped manually; `AutoStopping` for 5, stopped automatically; `RecordProcessCored`
+    /// for 30, 31 and 32, the recording process crashed) and `meaning` what the
+    /// documentation says about the stop (录制已手动停止, 录制已自动停止, 录制进程崩溃).
+    /// The raw status itself is [`RecordingStatus::vendor_status`]. `None` for every other
+    /// status, which says nothing about why the recording ended.
+    pub fn stop_reason(&self) -> Option<VendorStatus> {
+        let (code, meaning) = match self {
+            Self::Stopping => ("Stopping", "recording stopped manually"),
+            Self::AutoStopping => ("AutoStopping", "recording stopped automatically"),
             Self::RecordProcessCored
             | Self::RecordProcessCoredRepairSuccess
-            | Self::RecordProcessCoredRepairFailed => Some("RecordProcessCored"),
-            _ => None,
-        }
+            | Self::RecordProcessCoredRepairFailed => {
+                ("RecordProcessCored", "recording process crashed")
+            }
+            _ => return None,
+        };
+        Some(VendorStatus {
+            code: RawCode::Text(code.to_owned()),
+            meaning: meaning.to_owned(),
+        })
     }
 }
 
@@ -136,7 +145,7 @@ impl RecordingInfo {
     /// | `status` | `state` (the spec's `base_state()`; QingCloud has no refinement), `vendor_status` (raw code and documented meaning) |
     /// | `created` | `started_at` (read as +08:00, see [`parse_local_time`]) |
     /// | `updated` | `ended_at`, only once the state is terminal (`completed`/`failed`) |
-    /// | `status` 4, 5, 30, 31, 32 | `stop_reason`: `Stopping` (manual), `AutoStopping`, `RecordProcessCored` |
+    /// | `status` 4, 5, 30, 31, 32 | `stop_reason` ([`RecordingStatus::stop_reason`]): code `Stopping` (stopped manually), `AutoStopping` (stopped automatically), `RecordProcessCored` (process crashed), with that meaning |
     /// | `rec_path`, `size`, `rec_bucket`, `rec_zone`, `is_mix`, `acc_key_id`, `url_prefix`, `files` | one entry of `files` (see below) |
     /// | the whole item | `raw` (a [`RecordingInfo`]) |
     ///
@@ -194,7 +203,7 @@ impl RecordingInfo {
             vendor_status,
             started_at: self.created_at(),
             ended_at,
-            stop_reason: self.status.and_then(|s| s.stop_reason()).map(str::to_owned),
+            stop_reason: self.status.and_then(|s| s.stop_reason()),
             files: self.storage_entry().into_iter().collect(),
             raw: Arc::new(self.clone()),
         }

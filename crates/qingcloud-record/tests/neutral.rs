@@ -16,7 +16,7 @@ use qingcloud_record::{
 };
 use record_core::{
     Error, ErrorKind, FixedClock, ListFilter, ListStatus, RawCode, Recording, RecordingQuery,
-    RecordingState, TaskRef, TimeWindow, UnixMillis, Vendor, Waiter,
+    RecordingState, TaskRef, TimeWindow, UnixMillis, Vendor, VendorStatus, Waiter,
 };
 use serde_json::{Value, json};
 use std::fmt::Display;
@@ -103,14 +103,20 @@ const EXPECTED: &[(i64, &str, RecordingState)] = &[
     ),
 ];
 
-/// The stop reason each status gives (QingCloud's own status names).
-fn expected_stop_reason(status: i64) -> Option<&'static str> {
-    match status {
-        4 => Some("Stopping"),
-        5 => Some("AutoStopping"),
-        30..=32 => Some("RecordProcessCored"),
-        _ => None,
-    }
+/// The stop reason each status gives: QingCloud's own status name as the code, with what
+/// the status table says about the stop (Stopping：录制已手动停止, AutoStopping：录制已自动停止,
+/// RecordProcessCored：录制进程崩溃).
+fn expected_stop_reason(status: i64) -> Option<VendorStatus> {
+    let (code, meaning) = match status {
+        4 => ("Stopping", "recording stopped manually"),
+        5 => ("AutoStopping", "recording stopped automatically"),
+        30..=32 => ("RecordProcessCored", "recording process crashed"),
+        _ => return None,
+    };
+    Some(VendorStatus {
+        code: RawCode::Text(code.to_owned()),
+        meaning: meaning.to_owned(),
+    })
 }
 
 fn expected_state(status: i64) -> RecordingState {
@@ -361,7 +367,7 @@ fn check_against_fixture(case: &str, recording: &Recording, item: &Value) {
         at("meaning")
     );
     assert_eq!(
-        recording.stop_reason.as_deref(),
+        recording.stop_reason,
         expected_stop_reason(status),
         "{}",
         at("stop reason")
@@ -543,6 +549,27 @@ fn the_state_depends_on_the_status_only() {
             );
         }
     }
+}
+
+#[test]
+fn a_stop_reason_is_code_and_meaning_in_json_and_null_while_recording()
+-> Result<(), serde_json::Error> {
+    let stopped = info(json!({ "status": 5 })).to_recording(APP, CHANNEL);
+    assert_eq!(
+        serde_json::to_value(&stopped)?["stop_reason"],
+        json!({"code": "AutoStopping", "meaning": "recording stopped automatically"})
+    );
+    let crashed = info(json!({ "status": 31 })).to_recording(APP, CHANNEL);
+    assert_eq!(
+        serde_json::to_value(&crashed)?["stop_reason"],
+        json!({"code": "RecordProcessCored", "meaning": "recording process crashed"})
+    );
+    let recording = info(json!({ "status": 2 })).to_recording(APP, CHANNEL);
+    assert_eq!(
+        serde_json::to_value(&recording)?["stop_reason"],
+        Value::Null
+    );
+    Ok(())
 }
 
 #[test]

@@ -93,7 +93,9 @@ impl fmt::Display for TaskRef {
     }
 }
 
-/// The vendor's own status value and what its documentation says it means.
+/// A vendor's own value and what its documentation says it means: the shape of both
+/// [`Recording::vendor_status`] (the vendor's status value) and [`Recording::stop_reason`]
+/// (the vendor's stop reason), serialized as `{"code": …, "meaning": …}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VendorStatus {
     /// The raw value (kept even when this SDK does not know it).
@@ -143,8 +145,11 @@ pub struct Recording {
     pub started_at: Option<UnixMillis>,
     /// When it ended; `None` while it runs.
     pub ended_at: Option<UnixMillis>,
-    /// Why it stopped, as the vendor says (Volcengine `StopReason`, …).
-    pub stop_reason: Option<String>,
+    /// Why it stopped, as the vendor says: the vendor's raw value and its documented
+    /// meaning (Volcengine `StopReason` such as `StopByAPI`; QingCloud's name of the status
+    /// that says why, such as `AutoStopping`). `None` while it runs, and for a vendor whose
+    /// query API reports no reason (ZEGO, Agora).
+    pub stop_reason: Option<VendorStatus>,
     /// The files produced so far.
     pub files: Vec<RecordingFile>,
     /// The typed vendor response (or list item) this view was made from.
@@ -216,7 +221,8 @@ impl Recording {
 
 impl Serialize for Recording {
     /// The stable JSON shape: `vendor`, `task`, `state`, `vendor_status` (`code`,
-    /// `meaning`), `started_at_ms`, `ended_at_ms`, `stop_reason`, `files`, `raw`.
+    /// `meaning`), `started_at_ms`, `ended_at_ms`, `stop_reason` (`code`, `meaning`, or
+    /// `null`), `files`, `raw`.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
         let mut s = serializer.serialize_struct("Recording", 9)?;

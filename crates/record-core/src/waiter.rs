@@ -98,9 +98,11 @@ impl std::error::Error for WaitError {
 /// The delay between polls starts at `min_delay`, doubles up to `max_delay`, is jittered
 /// (uniform in its upper half, never below `min_delay`), and goes back to `min_delay` when
 /// the state changes. Retryable query errors (after the client's own retries) are waited
-/// out; other errors end the wait. A "not found" after the recording was seen once, or at
-/// any time for a vendor whose [`Capabilities::not_found_means_gone`] is set, is
-/// [`RecordingState::Gone`].
+/// out; other errors end the wait. Once the recording answered in this wait, a "not found"
+/// or any HTTP 404 whatever its body and kind (Agora's gateway `{"message":"no Route matched
+/// with those values"}` included: the same request just worked, so the route and the ids
+/// exist) is [`RecordingState::Gone`]; before that, only a "not found" of a vendor whose
+/// [`Capabilities::not_found_means_gone`] is set (a first 404 may be wrong ids).
 ///
 /// [`Capabilities::not_found_means_gone`]: crate::Capabilities::not_found_means_gone
 #[derive(Debug, Clone)]
@@ -171,7 +173,7 @@ impl Waiter {
         loop {
             let observed = match query.get(task).await {
                 Ok(r) => Some(r),
-                Err(e) if e.kind() == ErrorKind::NotFound && (gone_on_404 || last.is_some()) => {
+                Err(e) if means_gone(&e, gone_on_404, last.is_some()) => {
                     Some(Recording::gone(query.vendor(), task, &e, last.as_ref()))
                 }
                 Err(e) if e.is_retryable() => None,
@@ -203,5 +205,26 @@ impl Waiter {
             let delay = self.delay(unchanged, rand::random::<f64>()).min(left);
             self.sleeper.sleep(delay).await;
         }
+    }
+}
+
+/// Whether a failed poll means the recording no longer exists.
+///
+/// Before the recording answered in this wait (`answered` false), only a
+/// [`NotFound`](ErrorKind::NotFound) error, and only when the vendor's 404 means an ended
+/// recording (`not_found_means_gone`, [`Capabilities::not_found_means_gone`]): a first 404
+/// may as well be wrong ids, so it keeps its meaning. Once it answered, every 404 shape means
+/// gone: a `NotFound` error and any error with HTTP status 404, whatever kind the vendor's
+/// body gave it (Agora's gateway `{"message":"no Route matched with those values"}`, an
+/// invalid request; Volcengine's `ServiceNotFound`; a ZEGO envelope code under HTTP 404):
+/// the same request just worked, so the route and the ids exist and the recording has ended.
+///
+/// [`Capabilities::not_found_means_gone`]: crate::Capabilities::not_found_means_gone
+fn means_gone(error: &Error, not_found_means_gone: bool, answered: bool) -> bool {
+    let not_found = error.kind() == ErrorKind::NotFound;
+    if answered {
+        not_found || error.http_status() == Some(404)
+    } else {
+        not_found && not_found_means_gone
     }
 }

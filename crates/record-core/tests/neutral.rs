@@ -155,16 +155,48 @@ fn recording(state: RecordingState) -> Recording {
     }
 }
 
+/// How a scripted poll fails: a function building the error, so that each vendor's shape
+/// of an error (kind, HTTP status, vendor code) can be scripted.
+type Failing = fn() -> Error;
+
+/// A scripted failure.
+fn fails(error: Failing) -> Result<RecordingState, Failing> {
+    Err(error)
+}
+
+/// An error of `kind` with the HTTP status such an error comes with.
+fn of_kind(kind: ErrorKind) -> Error {
+    let status = match kind {
+        ErrorKind::NotFound => 404,
+        ErrorKind::Unauthenticated => 401,
+        ErrorKind::Server => 500,
+        _ => 400,
+    };
+    Error::new(kind, "scripted").with_http_status(status)
+}
+
+fn not_found() -> Error {
+    of_kind(ErrorKind::NotFound)
+}
+
+fn server_error() -> Error {
+    of_kind(ErrorKind::Server)
+}
+
+fn unauthenticated() -> Error {
+    of_kind(ErrorKind::Unauthenticated)
+}
+
 /// A vendor whose answers follow a script; the last answer repeats.
 #[derive(Debug)]
 struct Scripted {
-    script: Mutex<Vec<Result<RecordingState, ErrorKind>>>,
+    script: Mutex<Vec<Result<RecordingState, Failing>>>,
     polls: AtomicU32,
     gone_on_404: bool,
 }
 
 impl Scripted {
-    fn new(script: Vec<Result<RecordingState, ErrorKind>>) -> Self {
+    fn new(script: Vec<Result<RecordingState, Failing>>) -> Self {
         Self {
             script: Mutex::new(script),
             polls: AtomicU32::new(0),
@@ -196,7 +228,7 @@ impl RecordingQuery for Scripted {
         };
         match next {
             Ok(state) => Ok(recording(state)),
-            Err(kind) => Err(Error::new(kind, "scripted").with_http_status(404)),
+            Err(error) => Err(error()),
         }
     }
     fn list(&self, _filter: &ListFilter) -> RecordingStream<'_> {
@@ -218,7 +250,7 @@ async fn the_waiter_reports_each_change_and_returns_the_terminal_state() {
         Ok(Recording),
         Ok(Recording),
         Ok(Recording),
-        Err(ErrorKind::Server),
+        fails(server_error),
         Ok(Processing),
         Ok(Completed),
     ]);
@@ -265,7 +297,7 @@ async fn the_waiter_times_out_with_the_last_state() {
 
 #[tokio::test(start_paused = true)]
 async fn a_fatal_error_ends_the_wait_and_404_after_a_sighting_is_gone() {
-    let q = Scripted::new(vec![Err(ErrorKind::Unauthenticated)]);
+    let q = Scripted::new(vec![fails(unauthenticated)]);
     let err = Waiter::default()
         .wait(&q, &task(), |_| {})
         .await
@@ -274,7 +306,7 @@ async fn a_fatal_error_ends_the_wait_and_404_after_a_sighting_is_gone() {
     assert_eq!(q.polls.load(Ordering::SeqCst), 1);
 
     // never seen, and the vendor's 404 does not mean gone: a plain error
-    let q = Scripted::new(vec![Err(ErrorKind::NotFound)]);
+    let q = Scripted::new(vec![fails(not_found)]);
     let err = Waiter::default()
         .wait(&q, &task(), |_| {})
         .await
@@ -282,10 +314,7 @@ async fn a_fatal_error_ends_the_wait_and_404_after_a_sighting_is_gone() {
     assert!(matches!(&err, WaitError::Query(e) if e.kind() == ErrorKind::NotFound));
 
     // seen recording, then 404: gone
-    let q = Scripted::new(vec![
-        Ok(RecordingState::Recording),
-        Err(ErrorKind::NotFound),
-    ]);
+    let q = Scripted::new(vec![Ok(RecordingState::Recording), fails(not_found)]);
     let mut seen = Vec::new();
     let r = Waiter::default()
         .wait(&q, &task(), |r| seen.push(r.state))
@@ -295,11 +324,235 @@ async fn a_fatal_error_ends_the_wait_and_404_after_a_sighting_is_gone() {
     assert_eq!(seen, vec![RecordingState::Recording, RecordingState::Gone]);
 
     // a vendor whose 404 means "ended" (Agora): gone at once
-    let mut q = Scripted::new(vec![Err(ErrorKind::NotFound)]);
+    let mut q = Scripted::new(vec![fails(not_found)]);
     q.gone_on_404 = true;
     let r = Waiter::default().wait(&q, &task(), |_| {}).await.unwrap();
     assert_eq!(r.state, RecordingState::Gone);
     assert_eq!(r.vendor_status.code, RawCode::Int(404));
+}
+
+/// The 404 shapes the vendor crates produce for a query, each as that crate classifies it:
+/// (what it is, the error). Generic bodies (empty, HTML, a body without a documented code)
+/// go through `record_core::client::error_for_status`, as every vendor client does.
+fn vendor_404_shapes() -> Vec<(&'static str, Error)> {
+    let raw = |body: &[u8]| record_core::transport::RawResponse {
+        status: 404,
+        headers: reqwest::header::HeaderMap::new(),
+        body: body.to_vec(),
+    };
+    let status_error = |body: &[u8]| {
+        record_core::client::error_for_status(&raw(body))
+            .unwrap_or_else(|| Error::new(ErrorKind::Vendor, "no error for HTTP 404"))
+    };
+    vec![
+        (
+            // agora-record: the gateway's message is documented as a wrong route, an invalid
+            // request (ERROR_CODES "no Route matched with those values").
+            "Agora gateway no Route matched",
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "no such route: wrong HTTP method or URL (e.g. POST to query)",
+            )
+            .with_vendor(Vendor::Agora)
+            .with_retryable(false)
+            .with_http_status(404)
+            .with_vendor_code("no Route matched with those values")
+            .with_vendor_message("no Route matched with those values"),
+        ),
+        (
+            "Agora worker lost (code 404, failed to find worker)",
+            Error::new(ErrorKind::NotFound, "no active cloud-recording session")
+                .with_vendor(Vendor::Agora)
+                .with_http_status(404)
+                .with_vendor_code("404")
+                .with_vendor_message("failed to find worker"),
+        ),
+        (
+            // volc-record: ResponseMetadata.Error.Code ServiceNotFound (100007) is documented
+            // with HTTP 404 and classified as an invalid request.
+            "Volcengine ServiceNotFound",
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "the requested service does not exist (wrong host or service)",
+            )
+            .with_vendor(Vendor::Volcengine)
+            .with_http_status(404)
+            .with_vendor_code("ServiceNotFound"),
+        ),
+        (
+            // zego-record: a documented envelope code keeps its kind under HTTP 404
+            // (300000004, invalid input parameter).
+            "ZEGO documented envelope code under HTTP 404",
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "invalid input parameter: see Message for which one",
+            )
+            .with_vendor(Vendor::Zego)
+            .with_http_status(404)
+            .with_vendor_code("300000004"),
+        ),
+        ("empty 404 body (any vendor)", status_error(b"")),
+        (
+            "HTML 404 page (any vendor's gateway)",
+            status_error(b"<html><body>404 Not Found</body></html>"),
+        ),
+        (
+            "QingCloud 404 with a code other than success",
+            status_error(br#"{"code":"not_found","message":"no such record"}"#)
+                .with_vendor(Vendor::QingCloud)
+                .with_vendor_code("not_found"),
+        ),
+    ]
+}
+
+/// A query that answers `Recording` once, then fails with `error` forever.
+#[derive(Debug)]
+struct AnsweredThen {
+    error: Mutex<Option<Error>>,
+    answered: AtomicU32,
+    polls: AtomicU32,
+    gone_on_404: bool,
+    answer_first: bool,
+}
+
+impl AnsweredThen {
+    fn new(error: Error, answer_first: bool) -> Self {
+        Self {
+            error: Mutex::new(Some(error)),
+            answered: AtomicU32::new(0),
+            polls: AtomicU32::new(0),
+            gone_on_404: false,
+            answer_first,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl RecordingQuery for AnsweredThen {
+    fn vendor(&self) -> Vendor {
+        Vendor::Zego
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            get: true,
+            not_found_means_gone: self.gone_on_404,
+            ..Capabilities::default()
+        }
+    }
+    async fn get(&self, _task: &TaskRef) -> Result<Recording, Error> {
+        self.polls.fetch_add(1, Ordering::SeqCst);
+        if self.answer_first && self.answered.fetch_add(1, Ordering::SeqCst) == 0 {
+            let mut r = recording(RecordingState::Recording);
+            r.files.push(RecordingFile {
+                name: "seen.mp4".into(),
+                ..RecordingFile::default()
+            });
+            return Ok(r);
+        }
+        let taken = self
+            .error
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        Err(taken.unwrap_or_else(|| Error::new(ErrorKind::Vendor, "polled after the error")))
+    }
+    fn list(&self, _filter: &ListFilter) -> RecordingStream<'_> {
+        futures::stream::empty().boxed()
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_vendor_404_after_an_answer_is_gone() {
+    for (shape, error) in vendor_404_shapes() {
+        let meaning = error.to_string();
+        let q = AnsweredThen::new(error, true);
+        let mut seen = Vec::new();
+        let outcome = Waiter::default()
+            .wait(&q, &task(), |r| seen.push(r.state))
+            .await;
+        let r = match outcome {
+            Ok(r) => r,
+            Err(e) => panic!("{shape}: the wait failed: {e}"),
+        };
+        assert_eq!(r.state, RecordingState::Gone, "{shape}");
+        assert_eq!(
+            seen,
+            [RecordingState::Recording, RecordingState::Gone],
+            "{shape}"
+        );
+        // The vendor status is the 404 and what the vendor said; the files seen are kept.
+        assert_eq!(r.vendor_status.code, RawCode::Int(404), "{shape}");
+        assert_eq!(r.vendor_status.meaning, meaning, "{shape}");
+        assert_eq!(r.files.len(), 1, "{shape}");
+        assert_eq!(q.polls.load(Ordering::SeqCst), 2, "{shape}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_first_poll_404_keeps_its_meaning() {
+    for (shape, error) in vendor_404_shapes() {
+        let kind = error.kind();
+        let code = error.vendor_code().map(str::to_owned);
+        // Not a vendor whose 404 means gone: the error itself, as the client gave it.
+        let q = AnsweredThen::new(error, false);
+        let err = Waiter::default().wait(&q, &task(), |_| {}).await;
+        match err {
+            Err(WaitError::Query(e)) => {
+                assert_eq!(e.kind(), kind, "{shape}");
+                assert_eq!(e.vendor_code().map(str::to_owned), code, "{shape}");
+            }
+            other => panic!("{shape}: expected the query error, got {other:?}"),
+        }
+        assert_eq!(q.polls.load(Ordering::SeqCst), 1, "{shape}");
+    }
+    // A vendor whose 404 means an ended recording (Agora): a first not-found is gone, but a
+    // first 404 of another kind (the gateway's "no Route matched") stays an error.
+    for (shape, error) in vendor_404_shapes() {
+        let not_found = error.kind() == ErrorKind::NotFound;
+        let mut q = AnsweredThen::new(error, false);
+        q.gone_on_404 = true;
+        let outcome = Waiter::default().wait(&q, &task(), |_| {}).await;
+        match outcome {
+            Ok(r) => {
+                assert!(not_found, "{shape}: gone on a first poll");
+                assert_eq!(r.state, RecordingState::Gone, "{shape}");
+            }
+            Err(WaitError::Query(e)) => {
+                assert!(!not_found, "{shape}: not gone: {e}");
+                assert_eq!(e.http_status(), Some(404), "{shape}");
+            }
+            Err(other) => panic!("{shape}: {other}"),
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn other_errors_after_an_answer_are_not_gone() {
+    // Only 404s: a refused credential or a 400 after an answer still end the wait with the
+    // error, and a 500 is waited out.
+    for error in [
+        of_kind(ErrorKind::Unauthenticated),
+        of_kind(ErrorKind::InvalidRequest),
+        of_kind(ErrorKind::PermissionDenied).with_http_status(403),
+    ] {
+        let kind = error.kind();
+        let q = AnsweredThen::new(error, true);
+        let err = Waiter::default().wait(&q, &task(), |_| {}).await;
+        assert!(
+            matches!(&err, Err(WaitError::Query(e)) if e.kind() == kind),
+            "{kind:?}: {err:?}"
+        );
+    }
+    let q = Scripted::new(vec![
+        Ok(RecordingState::Recording),
+        fails(server_error),
+        Ok(RecordingState::Completed),
+    ]);
+    let r = Waiter::default().wait(&q, &task(), |_| {}).await;
+    assert!(
+        matches!(&r, Ok(r) if r.state == RecordingState::Completed),
+        "{r:?}"
+    );
 }
 
 #[test]

@@ -157,7 +157,9 @@ pub fn table_row(r: &Recording, colour: bool) -> Vec<String> {
         format_time(r.started_at),
         format_time(r.ended_at),
         r.files.len().to_string(),
-        r.stop_reason.clone().unwrap_or_else(|| "-".to_owned()),
+        r.stop_reason
+            .as_ref()
+            .map_or_else(|| "-".to_owned(), |s| format!("{} ({})", s.code, s.meaning)),
     ]
 }
 

@@ -278,7 +278,28 @@ async fn volc_task_and_agora_query() {
     let v = &json_lines(&r.stdout)[0];
     assert_eq!(v["vendor"], "volc");
     assert_eq!(v["state"], "completed");
-    assert!(v["stop_reason"].is_string());
+    assert_eq!(
+        v["stop_reason"],
+        serde_json::json!({"code": "StopByAPI", "meaning": "stopped by the application through the API"})
+    );
+    // The table shows the stop reason as `code (meaning)`.
+    let args = [
+        "--output", "table", "volc", "task", "--app-id", "a", "--room", "r",
+    ];
+    let uri = s.uri();
+    let table = recq(
+        &[&args[..], &["--task", "t", "--endpoint", &uri]].concat(),
+        VOLC_ENV,
+    )
+    .await;
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(
+        table
+            .stdout
+            .contains("StopByAPI (stopped by the application through the API)"),
+        "{}",
+        table.stdout
+    );
 
     let s = MockServer::start().await;
     Mock::given(method("GET"))

@@ -61,7 +61,7 @@ impl GetRecordTaskResponse {
     /// | `app_id`, `room_id`, `task_id` given here | `task` ([`TaskRef::Volcengine`]), `vendor` |
     /// | `StartTime` (ms; `0` = not reported) | `started_at` |
     /// | `EndTime` (ms; `0` = not ended; always `None` while starting or recording) | `ended_at` |
-    /// | `StopReason` (documented meaning; raw string when undocumented; `""` = not ended → `None`) | `stop_reason` |
+    /// | `StopReason` (raw string as `code`, documented meaning or "undocumented value" as `meaning`; `""` = not ended, and absent → `None`) | `stop_reason` |
     /// | `RecordFileList[]` | `files` |
     /// | the whole typed answer, `ResponseMetadata` included | `raw` |
     ///
@@ -134,7 +134,7 @@ impl RecordTask {
             vendor_status: vendor_status(self.status),
             started_at: self.start_time.filter(|t| t.0 != 0),
             ended_at: if not_ended { None } else { self.ended_at() },
-            stop_reason: self.stop_reason.as_ref().and_then(stop_reason_text),
+            stop_reason: self.stop_reason.as_ref().and_then(neutral_stop_reason),
             files: self
                 .record_file_list
                 .iter()
@@ -200,13 +200,16 @@ fn vendor_status(status: Option<TaskStatus>) -> VendorStatus {
     }
 }
 
-/// The neutral stop reason: the documented meaning, the raw string of an undocumented
-/// value, and `None` for `""` (the task has not ended, so it has no stop reason).
-fn stop_reason_text(reason: &StopReason) -> Option<String> {
+/// The neutral stop reason: the raw `StopReason` and its documented meaning
+/// ("undocumented value" for an unknown one, which keeps its raw text), and `None` for `""`
+/// (the task has not ended, so it has no stop reason).
+fn neutral_stop_reason(reason: &StopReason) -> Option<VendorStatus> {
     match reason {
         StopReason::NotEnded => None,
-        StopReason::Unknown(raw) => Some(raw.clone()),
-        known => Some(known.meaning().to_owned()),
+        other => Some(VendorStatus {
+            code: RawCode::Text(other.raw().to_owned()),
+            meaning: other.meaning().to_owned(),
+        }),
     }
 }
 

@@ -93,13 +93,18 @@ fn expected_vendor_status(status: Option<i64>) -> VendorStatus {
     }
 }
 
-/// The neutral stop reason for a raw one: the documented meaning, the raw text otherwise.
-fn expected_stop_reason(raw: Option<&str>) -> Option<String> {
+/// The neutral stop reason for a raw one: the raw text as the code, with the documented
+/// meaning ("undocumented value" for an unknown one); none for `""` (not ended).
+fn expected_stop_reason(raw: Option<&str>) -> Option<VendorStatus> {
     let raw = raw?;
-    match STOP_REASONS.iter().find(|(r, _)| *r == raw) {
-        Some((_, meaning)) => meaning.map(str::to_owned),
-        None => Some(raw.to_owned()),
-    }
+    let meaning = match STOP_REASONS.iter().find(|(r, _)| *r == raw) {
+        Some((_, meaning)) => (*meaning)?,
+        None => "undocumented value",
+    };
+    Some(VendorStatus {
+        code: RawCode::Text(raw.to_owned()),
+        meaning: meaning.to_owned(),
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -418,8 +423,11 @@ fn start_task_failed_makes_an_ended_task_failed_and_nothing_else() -> TestResult
     assert_eq!(failed.vendor_status.code, RawCode::Int(3));
     assert_eq!(failed.vendor_status.meaning, "ended");
     assert_eq!(
-        failed.stop_reason.as_deref(),
-        Some("the task failed to start")
+        failed.stop_reason,
+        Some(VendorStatus {
+            code: RawCode::Text("StartTaskFailed".to_owned()),
+            meaning: "the task failed to start".to_owned(),
+        })
     );
     let completed = convert(json!({ "Status": 3, "StopReason": "IdleTimeOut" }))?;
     assert_eq!(completed.state, RecordingState::Completed);
@@ -451,21 +459,38 @@ fn undocumented_and_absent_statuses_are_unknown_and_keep_the_code() -> TestResul
 }
 
 #[test]
-fn stop_reasons_are_their_documented_meaning_or_the_raw_text() -> TestResult {
+fn stop_reasons_are_the_raw_value_with_its_documented_meaning() -> TestResult {
     assert_eq!(StopReason::KNOWN.len(), STOP_REASONS.len());
     for reason in StopReason::KNOWN {
-        let (_, want) = STOP_REASONS
+        let (raw, meaning) = STOP_REASONS
             .iter()
             .find(|(r, _)| *r == reason.raw())
             .ok_or(format!("{reason:?} is not in the expected table"))?;
         let recording = convert(json!({ "Status": 3, "StopReason": reason.raw() }))?;
-        assert_eq!(recording.stop_reason.as_deref(), *want, "{reason:?}");
+        let want = meaning.map(|meaning| VendorStatus {
+            code: RawCode::Text((*raw).to_owned()),
+            meaning: meaning.to_owned(),
+        });
+        assert_eq!(recording.stop_reason, want, "{reason:?}");
     }
+    // An undocumented reason keeps its raw value as the code.
     let recording = convert(json!({ "Status": 3, "StopReason": "StopByRoomDismissed" }))?;
     assert_eq!(
-        recording.stop_reason.as_deref(),
-        Some("StopByRoomDismissed")
+        recording.stop_reason,
+        Some(VendorStatus {
+            code: RawCode::Text("StopByRoomDismissed".to_owned()),
+            meaning: "undocumented value".to_owned(),
+        })
     );
+    // The JSON shape is `{code, meaning}`, `null` while running.
+    let json = serde_json::to_value(&recording)?;
+    assert_eq!(
+        json["stop_reason"],
+        json!({"code": "StopByRoomDismissed", "meaning": "undocumented value"})
+    );
+    let running = convert(json!({ "Status": 2, "StopReason": "" }))?;
+    assert_eq!(running.stop_reason, None);
+    assert_eq!(serde_json::to_value(&running)?["stop_reason"], Value::Null);
     let recording = convert(json!({ "Status": 3 }))?;
     assert_eq!(recording.stop_reason, None);
     Ok(())

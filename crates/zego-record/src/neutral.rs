@@ -157,7 +157,7 @@ impl DescribeRecordStatusResponse {
     /// | `Data.Status` (+ `RecordFiles[].Status`) | `state` ([`TaskStatus::refined_state`]), `vendor_status` (raw code and documented meaning; `"undocumented value"` for an unknown code) |
     /// | `Data.RecordBeginTimestamp` (ms) | `started_at` (`0` → `None`) |
     /// | `Data.RecordEndTimestamp` (ms) | `ended_at`, only when `Status` is 3 (ended) or 4 (ended abnormally); ZEGO may send `0` while a task runs: `0` → `None` |
-    /// | — | `stop_reason`: always `None` (ZEGO reports no stop reason) |
+    /// | — | `stop_reason`: always `None` (the query API reports no stop reason; ZEGO documents one, `quit_reason`, only in its end-of-recording callback, which this crate does not receive) |
     /// | `Data.RecordFiles[]` (absent in snapshot mode, or when nothing was published) | `files`, one each ([`RecordFile::to_recording_file`]) |
     /// | the whole response (`Code`, `Message`, `RequestId`, `RoomId`, `RecordMode`, `StreamType`, every file field) | `raw` (this [`DescribeRecordStatusResponse`], via [`Recording::raw_as`]) |
     ///
