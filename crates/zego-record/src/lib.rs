@@ -142,6 +142,7 @@ mod generated;
 
 pub use generated::*;
 
+pub mod callback;
 pub mod client;
 pub mod credentials;
 mod neutral;
