@@ -21,7 +21,23 @@ macro_rules! client {
         if let Some(region) = ctx.global.region.clone().or(file_region) {
             b = b.host(region);
         }
-        if let Some(url) = ctx.global.endpoint.clone().or(file_endpoint) {
+        let endpoint = match (ctx.global.endpoint.clone(), file_endpoint) {
+            (Some(url), _) => Some(checked_endpoint(url, "--endpoint")?),
+            (None, Some(url)) => Some(checked_endpoint(
+                url,
+                &format!(
+                    "`endpoint` under [profiles.{}.{}] in {}",
+                    ctx.settings.profile_name,
+                    $vendor,
+                    ctx.settings
+                        .path
+                        .as_ref()
+                        .map_or_else(|| "the config file".to_owned(), |p| p.display().to_string())
+                ),
+            )?),
+            (None, None) => None,
+        };
+        if let Some(url) = endpoint {
             b = b.base_url(url);
         }
         if let Some(t) = ctx.global.timeout {
@@ -35,6 +51,21 @@ macro_rules! client {
         }
         b.build()
     }};
+}
+
+/// Checks an endpoint the user gave (`--endpoint` or a profile's `endpoint`): an absolute
+/// `http` or `https` URL. The message names where the value came from, in the user's terms.
+fn checked_endpoint(url: String, source: &str) -> Result<String, Failure> {
+    let scheme_ok = url.split_once("://").is_some_and(|(scheme, rest)| {
+        matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") && !rest.is_empty()
+    });
+    if scheme_ok {
+        Ok(url)
+    } else {
+        Err(Failure::Config(ConfigError(format!(
+            "{source}: `{url}` is not an absolute URL with a scheme; expected e.g. http://127.0.0.1:8080 or https://cloudrecord-api.zego.im"
+        ))))
+    }
 }
 
 /// Reads a vendor's credentials, turning a missing one into a configuration error that

@@ -608,6 +608,31 @@ async fn error_exit_codes() {
     )
     .await;
     assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("connection refused by 127.0.0.1:9"),
+        "the cause and the place, not only 'no answer': {}",
+        r.stderr
+    );
+    // An endpoint without a scheme is a usage error naming the flag, with an example.
+    let r = recq(
+        &[
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+            "--endpoint",
+            "127.0.0.1:9",
+        ],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--endpoint")
+            && r.stderr.contains("absolute URL with a scheme")
+            && r.stderr.contains("e.g. http://"),
+        "{}",
+        r.stderr
+    );
     let s = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5)))
@@ -629,6 +654,7 @@ async fn error_exit_codes() {
     )
     .await;
     assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(r.stderr.contains("timed out after"), "{}", r.stderr);
 
     // 2: usage errors, local validation, --watch on a list
     let r = recq(&["zego", "tasks"], ZEGO_ENV).await;
