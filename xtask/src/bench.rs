@@ -110,7 +110,7 @@ impl Options {
 pub fn run(args: &[&str]) -> Result<()> {
     let options = Options::parse(args)?;
     let root = crate::workspace_root();
-    let target = target_dir(&root);
+    let target = crate::target_dir(&root);
     let started = SystemTime::now();
     let mut runs = Vec::new();
     if !options.report_only {
@@ -147,15 +147,6 @@ pub fn run(args: &[&str]) -> Result<()> {
         bail!("benchmark runs failed: {}", failed.join(", "));
     }
     Ok(())
-}
-
-/// `CARGO_TARGET_DIR` (relative to the root when relative), else `<root>/target`.
-fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
-        Some(p) if p.is_absolute() => p,
-        Some(p) => root.join(p),
-        None => root.join("target"),
-    }
 }
 
 fn command_line(args: &[&str]) -> String {

@@ -190,8 +190,9 @@ fn host_triple() -> Result<String> {
         .context("`rustc -vV` names no host")
 }
 
+/// `<target dir>/fuzz`: honours `CARGO_TARGET_DIR` like every cargo build.
 fn fuzz_dir(root: &Path) -> PathBuf {
-    root.join("target").join("fuzz")
+    crate::target_dir(root).join("fuzz")
 }
 
 /// The command that builds every target (the one `build` runs), for the log.

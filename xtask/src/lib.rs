@@ -48,6 +48,39 @@ pub struct VendorSpec {
     pub crate_dir: String,
 }
 
+/// Cargo's target directory for `root`: `CARGO_TARGET_DIR` (relative to the root when
+/// relative), else `<root>/target`. Every xtask that writes build output uses it.
+pub fn target_dir(root: &Path) -> PathBuf {
+    target_dir_from(root, std::env::var_os("CARGO_TARGET_DIR"))
+}
+
+fn target_dir_from(root: &Path, configured: Option<std::ffi::OsString>) -> PathBuf {
+    match configured.map(PathBuf::from) {
+        Some(p) if p.is_absolute() => p,
+        Some(p) => root.join(p),
+        None => root.join("target"),
+    }
+}
+
+#[cfg(test)]
+mod target_dir_tests {
+    use super::*;
+
+    #[test]
+    fn cargo_target_dir_is_honoured() {
+        let root = Path::new("/w");
+        assert_eq!(target_dir_from(root, None), PathBuf::from("/w/target"));
+        assert_eq!(
+            target_dir_from(root, Some("/tmp/t".into())),
+            PathBuf::from("/tmp/t")
+        );
+        assert_eq!(
+            target_dir_from(root, Some("out".into())),
+            PathBuf::from("/w/out")
+        );
+    }
+}
+
 /// The workspace root (the parent of this crate's manifest dir).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
