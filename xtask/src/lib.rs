@@ -62,25 +62,6 @@ fn target_dir_from(root: &Path, configured: Option<std::ffi::OsString>) -> PathB
     }
 }
 
-#[cfg(test)]
-mod target_dir_tests {
-    use super::*;
-
-    #[test]
-    fn cargo_target_dir_is_honoured() {
-        let root = Path::new("/w");
-        assert_eq!(target_dir_from(root, None), PathBuf::from("/w/target"));
-        assert_eq!(
-            target_dir_from(root, Some("/tmp/t".into())),
-            PathBuf::from("/tmp/t")
-        );
-        assert_eq!(
-            target_dir_from(root, Some("out".into())),
-            PathBuf::from("/w/out")
-        );
-    }
-}
-
 /// The workspace root (the parent of this crate's manifest dir).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -409,4 +390,23 @@ fn file_name(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod target_dir_tests {
+    use super::*;
+
+    #[test]
+    fn cargo_target_dir_is_honoured() {
+        let root = Path::new("/w");
+        assert_eq!(target_dir_from(root, None), PathBuf::from("/w/target"));
+        assert_eq!(
+            target_dir_from(root, Some("/tmp/t".into())),
+            PathBuf::from("/tmp/t")
+        );
+        assert_eq!(
+            target_dir_from(root, Some("out".into())),
+            PathBuf::from("/w/out")
+        );
+    }
 }

@@ -343,11 +343,14 @@ const PREALLOCATED_BODY_BYTES: usize = 64 * 1024;
 
 /// A duration as seconds for messages: `10 s`, `0.25 s`.
 fn seconds(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms % 1000 == 0 {
-        format!("{} s", ms / 1000)
+    // Rounded to the millisecond: the budget left of a total timeout is never round.
+    let ms = d.as_micros().saturating_add(500) / 1000;
+    let (whole, frac) = (ms / 1000, ms % 1000);
+    if frac == 0 {
+        format!("{whole} s")
     } else {
-        format!("{} s", d.as_secs_f64())
+        let frac = format!("{frac:03}");
+        format!("{whole}.{} s", frac.trim_end_matches('0'))
     }
 }
 

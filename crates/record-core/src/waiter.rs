@@ -113,6 +113,12 @@ pub struct Waiter {
     pub max_delay: Duration,
     /// Give up after this long.
     pub max_wait: Duration,
+    /// How many polls in a row may fail with a transport error ([`ErrorKind::Transport`] or
+    /// [`ErrorKind::Timeout`], each poll after its own retries) before the wait gives up
+    /// with that error, once the recording has answered. A first poll that fails so ends
+    /// the wait at once: the endpoint has never answered, and waiting an hour in silence
+    /// helps no one. Default [`Waiter::DEFAULT_MAX_TRANSPORT_FAILURES`].
+    pub max_transport_failures: u32,
     sleeper: Arc<dyn Sleeper>,
 }
 
@@ -128,12 +134,17 @@ impl Default for Waiter {
 }
 
 impl Waiter {
+    /// Polls in a row that may fail with a transport error once the recording has
+    /// answered: 3 (each poll already made its own retries).
+    pub const DEFAULT_MAX_TRANSPORT_FAILURES: u32 = 3;
+
     /// A waiter on tokio's clock.
     pub fn new(min_delay: Duration, max_delay: Duration, max_wait: Duration) -> Self {
         Self {
             min_delay,
             max_delay: max_delay.max(min_delay),
             max_wait,
+            max_transport_failures: Self::DEFAULT_MAX_TRANSPORT_FAILURES,
             sleeper: Arc::new(TokioSleeper::default()),
         }
     }
@@ -164,19 +175,48 @@ impl Waiter {
         &self,
         query: &dyn RecordingQuery,
         task: &TaskRef,
+        on_change: impl FnMut(&Recording) + Send,
+    ) -> Result<Recording, WaitError> {
+        self.wait_observing(query, task, on_change, |_| {}).await
+    }
+
+    /// [`Waiter::wait`], also calling `on_failed_poll` with every failed poll that the
+    /// wait survives (a retryable error that will be polled again), so that progress can
+    /// show what is being retried.
+    ///
+    /// # Errors
+    /// As [`Waiter::wait`].
+    pub async fn wait_observing(
+        &self,
+        query: &dyn RecordingQuery,
+        task: &TaskRef,
         mut on_change: impl FnMut(&Recording) + Send,
+        mut on_failed_poll: impl FnMut(&Error) + Send,
     ) -> Result<Recording, WaitError> {
         let started = self.sleeper.elapsed();
         let gone_on_404 = query.capabilities().not_found_means_gone;
         let mut last: Option<Recording> = None;
         let mut unchanged: u32 = 0;
+        let mut transport_failures: u32 = 0;
         loop {
             let observed = match query.get(task).await {
-                Ok(r) => Some(r),
+                Ok(r) => {
+                    transport_failures = 0;
+                    Some(r)
+                }
                 Err(e) if means_gone(&e, gone_on_404, last.is_some()) => {
                     Some(Recording::gone(query.vendor(), task, &e, last.as_ref()))
                 }
-                Err(e) if e.is_retryable() => None,
+                Err(e) if e.is_retryable() => {
+                    if matches!(e.kind(), ErrorKind::Transport | ErrorKind::Timeout) {
+                        transport_failures = transport_failures.saturating_add(1);
+                        if last.is_none() || transport_failures >= self.max_transport_failures {
+                            return Err(WaitError::Query(e));
+                        }
+                    }
+                    on_failed_poll(&e);
+                    None
+                }
                 Err(e) => return Err(WaitError::Query(e)),
             };
             if let Some(r) = observed {

@@ -615,3 +615,64 @@ fn a_recording_serializes_to_the_documented_keys() {
     assert_eq!(f["size_bytes"], 12);
     assert!(f["duration_ms"].is_null() && f["started_at_ms"].is_null() && f["url"].is_null());
 }
+
+fn refused() -> Error {
+    Error::new(ErrorKind::Transport, "connection refused by 127.0.0.1:9")
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_first_poll_that_gets_no_answer_ends_the_wait_with_its_cause() {
+    let q = Scripted::new(vec![fails(refused)]);
+    let waiter = Waiter::new(
+        Duration::from_secs(1),
+        Duration::from_secs(10),
+        Duration::from_secs(3600),
+    );
+    let started = tokio::time::Instant::now();
+    let err = waiter.wait(&q, &task(), |_| {}).await.unwrap_err();
+    assert!(
+        matches!(&err, WaitError::Query(e) if e.kind() == ErrorKind::Transport),
+        "{err}"
+    );
+    assert!(err.to_string().contains("connection refused"), "{err}");
+    assert_eq!(q.polls.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        started.elapsed(),
+        Duration::ZERO,
+        "no silent hour of waiting"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn transport_failures_after_an_answer_are_reported_then_end_the_wait() {
+    use RecordingState::*;
+    // Two failures in a row are survived (and reported), the count restarts on an answer,
+    // then three in a row end the wait.
+    let q = Scripted::new(vec![
+        Ok(Recording),
+        fails(refused),
+        fails(refused),
+        Ok(Recording),
+        fails(refused),
+        fails(refused),
+        fails(refused),
+        Ok(Completed),
+    ]);
+    let waiter = Waiter::new(
+        Duration::from_secs(1),
+        Duration::from_secs(2),
+        Duration::from_secs(3600),
+    );
+    let mut reported = 0;
+    let err = waiter
+        .wait_observing(&q, &task(), |_| {}, |_| reported += 1)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, WaitError::Query(e) if e.kind() == ErrorKind::Transport));
+    assert_eq!(q.polls.load(Ordering::SeqCst), 7);
+    assert_eq!(
+        reported, 4,
+        "every survived failure is reported, the last one is returned"
+    );
+    assert_eq!(Waiter::DEFAULT_MAX_TRANSPORT_FAILURES, 3);
+}

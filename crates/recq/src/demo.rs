@@ -87,7 +87,9 @@ pub(crate) async fn run(ctx: &mut Ctx<'_, '_>, args: &DemoArgs) -> Result<i32, F
 /// Lines.
 fn print_recordings(ctx: &mut Ctx<'_, '_>, recordings: &[Recording]) -> Result<(), Failure> {
     let colour = ctx.io.terminal;
-    match ctx.format() {
+    // A demonstration is for a person: a table unless `--output json` asks for JSON, also
+    // when stdout is not a terminal.
+    match ctx.global.output.unwrap_or(OutputFormat::Table) {
         OutputFormat::Json => {
             for r in recordings {
                 writeln!(ctx.io.out, "{}", output::json_line(r))?;

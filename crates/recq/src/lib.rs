@@ -181,39 +181,73 @@ impl Ctx<'_, '_> {
             self.global.max_wait,
         );
         let live = self.io.terminal;
-        let err = &mut *self.io.err;
-        let mut write_failed = None;
+        // JSON: one line per observed state change on stdout (JSON Lines); the waiter
+        // reports the terminal state as a change too, so the last line is the final state.
+        let json = self.format() == OutputFormat::Json;
+        let out = &mut *self.io.out;
+        // Both observers write progress to stderr.
+        let err = std::sync::Mutex::new((&mut *self.io.err, None::<std::io::Error>));
+        let progress = |line: &str| {
+            let mut guard = err
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (w, failed) = &mut *guard;
+            let written = if live {
+                write!(w, "\r\x1b[2K{line}").and_then(|()| w.flush())
+            } else {
+                writeln!(w, "{line}")
+            };
+            if let Err(e) = written {
+                failed.get_or_insert(e);
+            }
+        };
+        let mut out_failed = None;
         let result = waiter
-            .wait(query, task, |r| {
-                let line = format!(
-                    "{} {} {} {} ({}: {}), {} file(s)",
-                    output::format_time(Some(now_ms())),
-                    r.vendor.id(),
-                    r.task,
-                    output::state_text(r.state, live),
-                    r.vendor_status.code,
-                    r.vendor_status.meaning,
-                    r.files.len()
-                );
-                let written = if live {
-                    write!(err, "\r\x1b[2K{line}").and_then(|()| err.flush())
-                } else {
-                    writeln!(err, "{line}")
-                };
-                if let Err(e) = written {
-                    write_failed.get_or_insert(e);
-                }
-            })
+            .wait_observing(
+                query,
+                task,
+                |r| {
+                    if json {
+                        let written =
+                            writeln!(out, "{}", output::json_line(r)).and_then(|()| out.flush());
+                        if let Err(e) = written {
+                            out_failed.get_or_insert(e);
+                        }
+                    }
+                    progress(&format!(
+                        "{} {} {} {} ({}: {}), {} file(s)",
+                        output::format_time(Some(now_ms())),
+                        r.vendor.id(),
+                        r.task,
+                        output::state_text(r.state, live),
+                        r.vendor_status.code,
+                        r.vendor_status.meaning,
+                        r.files.len()
+                    ));
+                },
+                // What is being retried, so that a wait on a failing endpoint is not silent.
+                |e| {
+                    progress(&format!(
+                        "{} poll failed, retrying: {e}",
+                        output::format_time(Some(now_ms()))
+                    ));
+                },
+            )
             .await;
+        let (_, err_failed) = err
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(e) = out_failed.or(err_failed) {
+            return Err(Failure::Io(e));
+        }
         if live {
             writeln!(self.io.err)?;
         }
-        if let Some(e) = write_failed {
-            return Err(Failure::Io(e));
-        }
         match result {
             Ok(r) => {
-                self.print_one(&r)?;
+                if !json {
+                    self.print_one(&r)?;
+                }
                 Ok(match r.state {
                     RecordingState::Completed => exit::OK,
                     _ => exit::FAILED,

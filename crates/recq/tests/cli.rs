@@ -438,8 +438,96 @@ async fn watch_follows_the_states_until_completed_exit_0() {
     let changes: Vec<&str> = r.stderr.lines().collect();
     assert_eq!(changes.len(), 2, "one line per state change: {}", r.stderr);
     assert!(changes[0].contains("recording") && changes[1].contains("completed"));
-    assert_eq!(json_lines(&r.stdout)[0]["state"], "completed");
+    // JSON Lines on stdout: one per observed state change, the last one the final state.
+    let lines = json_lines(&r.stdout);
+    let states: Vec<&str> = lines.iter().map(|l| l["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["recording", "completed"], "{}", r.stdout);
+    assert_eq!(lines[1]["task"]["task_id"], "X3CgNeE4I1qAAABN");
     assert_eq!(s.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn watch_against_an_endpoint_that_never_answers_ends_with_the_cause_exit_6() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap();
+    let started = std::time::Instant::now();
+    let r = recq(
+        &[
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+            "--watch",
+            "--interval",
+            "10ms",
+            "--endpoint",
+            &format!("http://127.0.0.1:{port}"),
+        ],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("connection refused by 127.0.0.1:{port}")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    // Not the default hour of --max-wait: the first poll's own retries only.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[tokio::test]
+async fn watch_reports_a_failing_poll_it_retries_then_gives_up_after_three() {
+    let s = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(zego_running()))
+        .up_to_n_times(1)
+        .mount(&s)
+        .await;
+    // Then every answer comes too late for the 50 ms timeout: a transport timeout per poll.
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(zego_running())
+                .set_delay(std::time::Duration::from_secs(2)),
+        )
+        .mount(&s)
+        .await;
+    let r = recq(
+        &[
+            "zego",
+            "status",
+            "X3CgNeE4I1qAAABN",
+            "--watch",
+            "--interval",
+            "10ms",
+            "--retries",
+            "0",
+            "--timeout",
+            "50ms",
+            "--endpoint",
+            &s.uri(),
+        ],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    let retried = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("poll failed, retrying") && l.contains("timed out after"))
+        .count();
+    assert_eq!(retried, 2, "two survived failures are shown: {}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("recq: ZEGO DescribeRecordStatus: timed out after 0.05 s"),
+        "the cause of the last failure: {}",
+        r.stderr
+    );
+    assert_eq!(s.received_requests().await.unwrap().len(), 4);
 }
 
 #[tokio::test]

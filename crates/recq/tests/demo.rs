@@ -112,6 +112,15 @@ fn demo_reads_every_recording_of_the_built_in_scenario_through_the_real_clients(
 }
 
 #[test]
+fn demo_prints_the_table_when_stdout_is_not_a_terminal() {
+    // No --output: a demonstration is for a person, so a table even through a pipe.
+    let run = recq(&["demo"]);
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert!(run.stdout.starts_with("VENDOR"), "{}", run.stdout);
+    assert!(!run.stdout.trim_start().starts_with('{'));
+}
+
+#[test]
 fn demo_table_has_every_vendor_the_files_and_the_backup_storage_warning() {
     let run = recq(&["demo", "--output", "table"]);
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
