@@ -144,3 +144,16 @@ pub use signing::BasicAuthorization;
 
 pub use file_list::FileList;
 pub use neutral::{CAPABILITIES, MISSING_STATUS_MEANING};
+
+/// What this crate's public API uses from `record-core`, re-exported so that a project that
+/// depends on this crate alone can name it.
+pub use record_core::{
+    Clock, DurationMillis, Error, ErrorKind, FixedClock, Recording, RecordingState, SystemClock,
+    TaskRef, TransportCause, UnixMillis, UnixSeconds, Vendor, VendorStatus,
+};
+
+/// This crate's README examples, compiled as doctests of this crate alone (so they build in
+/// a project that has only this crate).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

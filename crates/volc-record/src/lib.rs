@@ -126,7 +126,7 @@ pub use signing::{
     SigningKeyCache,
 };
 
-use record_core::{ErrorCodeInfo, ErrorKind, RecordingState, UnixMillis};
+use record_core::ErrorCodeInfo;
 
 /// The documented error code `code`, or else the documented family it belongs to.
 ///
@@ -253,3 +253,16 @@ fn kind_for_http_status(http_status: Option<u16>) -> ErrorKind {
         _ => ErrorKind::Vendor,
     }
 }
+
+/// What this crate's public API uses from `record-core`, re-exported so that a project that
+/// depends on this crate alone can name it.
+pub use record_core::{
+    Clock, DurationMillis, Error, ErrorKind, FixedClock, Recording, RecordingState, SystemClock,
+    TaskRef, TransportCause, UnixMillis, UnixSeconds, Vendor, VendorStatus,
+};
+
+/// This crate's README examples, compiled as doctests of this crate alone (so they build in
+/// a project that has only this crate).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
