@@ -12,7 +12,9 @@ SDK derives the signing key on every call (it has no cache), so compare it with 
 
 The output is checked against the golden Authorization header first. Prints one JSON
 object on stdout: {"volc_python_signer_us": <microseconds per signature>}, the best mean
-of several rounds. Needs `pip install volcengine`; no network access.
+of several rounds. `cargo xtask bench` runs it in target/bench-venv with the pinned SDK
+version (xtask/src/bench.rs VOLC_PYTHON_SDK), created on first use; no network access
+after that.
 
 Usage: python3 xtask/bench/volc_python_signer.py [N] [ROUNDS]
 """

@@ -7,8 +7,8 @@
 //!    `--warm-up-time 0.5 --measurement-time 1.5` and sets `RECORD_BENCH_QUICK=1` (the
 //!    facade's own timing loops run fewer requests). `--report-only` runs nothing and
 //!    summarises the results already on disk.
-//! 2. Runs `xtask/bench/volc_python_signer.py` with `python3` when it exists (the official
-//!    Volcengine Python signer, for comparison), keeping its JSON in
+//! 2. Runs `xtask/bench/volc_python_signer.py` in `target/bench-venv` (created on first use with
+//!    the pinned `VOLC_PYTHON_SDK`) when it exists (the official Volcengine Python signer, for comparison), keeping its JSON in
 //!    `target/bench-report/volc_python_signer.json`.
 //! 3. Reads `target/criterion/**/new/{benchmark.json,estimates.json}` (ids `signing/…`,
 //!    `decode/…`, `loopback/…`, `scale/…`) and `target/bench-report/{loopback,scale,
@@ -225,7 +225,62 @@ fn run_crate(root: &Path, krate: &str, options: &Options) -> Result<RunStatus> {
     })
 }
 
-/// Runs the official Volcengine Python signer's timing script, when it exists.
+/// The version of Volcengine's official Python SDK the signer comparison runs against.
+pub const VOLC_PYTHON_SDK: &str = "volcengine==1.0.229";
+
+/// The virtual environment of the signer comparison: `<target>/bench-venv`.
+fn signer_venv(target: &Path) -> std::path::PathBuf {
+    target.join("bench-venv")
+}
+
+/// The Python of a virtual environment with [`VOLC_PYTHON_SDK`] installed, created on first
+/// use under the target directory (so that anyone can reproduce the README's figure with
+/// `cargo xtask bench` alone; it needs `python3` with `venv` and PyPI once).
+fn signer_python(target: &Path) -> Result<std::path::PathBuf, String> {
+    let venv = signer_venv(target);
+    let python = venv.join("bin").join("python");
+    let marker = venv.join(format!("{VOLC_PYTHON_SDK}.installed"));
+    if marker.is_file() && python.is_file() {
+        return Ok(python);
+    }
+    let run = |cmd: &mut Command, what: &str| -> Result<(), String> {
+        let out = cmd.output().map_err(|e| format!("{what}: {e}"))?;
+        if out.status.success() {
+            return Ok(());
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        Err(format!(
+            "{what}: {} ({})",
+            out.status,
+            err.lines().last().unwrap_or_default()
+        ))
+    };
+    eprintln!(
+        "xtask bench: creating {} with {VOLC_PYTHON_SDK}",
+        venv.display()
+    );
+    run(
+        Command::new("python3").arg("-m").arg("venv").arg(&venv),
+        "python3 -m venv",
+    )?;
+    run(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .arg(VOLC_PYTHON_SDK),
+        "pip install",
+    )?;
+    std::fs::write(&marker, "").map_err(|e| format!("{}: {e}", marker.display()))?;
+    Ok(python)
+}
+
+/// Runs the official Volcengine Python signer's timing script, when it exists, in the
+/// virtual environment of [`signer_python`].
 fn run_python_signer(root: &Path, target: &Path) -> RunStatus {
     let name = "volc_python_signer.py".to_owned();
     let script = root.join("xtask/bench/volc_python_signer.py");
@@ -238,7 +293,11 @@ fn run_python_signer(root: &Path, target: &Path) -> RunStatus {
     if !script.is_file() {
         return status(false, "script absent".to_owned());
     }
-    let output = match Command::new("python3")
+    let python = match signer_python(target) {
+        Ok(p) => p,
+        Err(e) => return status(false, e),
+    };
+    let output = match Command::new(&python)
         .arg(&script)
         .current_dir(root)
         .output()
