@@ -140,9 +140,13 @@ impl Ctx<'_, '_> {
 
     /// Prints a list as it streams: JSON Lines, or a table (rows buffered per page is not
     /// possible for aligned columns, so the table is printed at the end).
+    ///
+    /// `files_note`: set when the listed answers do not carry files; the table then shows a
+    /// dash in FILES and prints the note on stderr.
     pub async fn print_stream(
         &mut self,
         mut items: futures::stream::BoxStream<'_, Result<Recording, Error>>,
+        files_note: Option<&str>,
     ) -> Result<(), Failure> {
         use futures::StreamExt as _;
         let format = self.format();
@@ -154,7 +158,11 @@ impl Ctx<'_, '_> {
                     writeln!(self.io.out, "{}", output::json_line(&r))?;
                     self.io.out.flush()?;
                 }
-                OutputFormat::Table => rows.push(output::table_row(&r, self.io.terminal)),
+                OutputFormat::Table => rows.push(output::table_row_with(
+                    &r,
+                    self.io.terminal,
+                    files_note.is_none(),
+                )),
             }
         }
         if format == OutputFormat::Table {
@@ -162,6 +170,9 @@ impl Ctx<'_, '_> {
                 writeln!(self.io.err, "no recordings")?;
             } else {
                 write!(self.io.out, "{}", output::table(rows))?;
+                if let Some(note) = files_note {
+                    writeln!(self.io.err, "note: {note}")?;
+                }
             }
         }
         Ok(())

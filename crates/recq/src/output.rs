@@ -145,6 +145,12 @@ fn shorten(text: &str, max: usize) -> String {
 
 /// One row of the recordings table.
 pub fn table_row(r: &Recording, colour: bool) -> Vec<String> {
+    table_row_with(r, colour, true)
+}
+
+/// [`table_row`], with the FILES cell a dash when the answer does not carry files
+/// (`files_known` false: ZEGO `DescribeTasks`), so that no zero reads as a fact.
+pub fn table_row_with(r: &Recording, colour: bool, files_known: bool) -> Vec<String> {
     vec![
         r.vendor.id().to_owned(),
         task_cell(&r.task),
@@ -156,7 +162,11 @@ pub fn table_row(r: &Recording, colour: bool) -> Vec<String> {
         ),
         format_time(r.started_at),
         format_time(r.ended_at),
-        r.files.len().to_string(),
+        if files_known {
+            r.files.len().to_string()
+        } else {
+            "-".to_owned()
+        },
         r.stop_reason
             .as_ref()
             .map_or_else(|| "-".to_owned(), |s| format!("{} ({})", s.code, s.meaning)),

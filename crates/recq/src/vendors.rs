@@ -176,11 +176,15 @@ async fn zego_command(ctx: &mut Ctx<'_, '_>, command: &ZegoCommand) -> Result<i3
             } else {
                 stream.take(page).boxed()
             };
-            ctx.print_stream(stream).await?;
+            ctx.print_stream(stream, Some(ZEGO_TASKS_FILES_NOTE))
+                .await?;
             Ok(exit::OK)
         }
     }
 }
+
+/// Why `recq zego tasks` shows no file count.
+const ZEGO_TASKS_FILES_NOTE: &str = "FILES is `-`: DescribeTasks does not return a task's files; `recq zego status TASK_ID` shows them";
 
 /// The window of `zego tasks`: `--start/--end`, else `--since`, else the last 24 hours.
 fn zego_window(args: &ZegoTasks) -> Result<(UnixMillis, UnixMillis), Failure> {
@@ -230,12 +234,15 @@ async fn qingcloud_command(
             .list_recordings_stream(request)
             .map(move |item| item.map(|info| info.to_recording(&app_id, &channel)))
             .boxed();
-        ctx.print_stream(stream).await?;
+        ctx.print_stream(stream, None).await?;
     } else {
         let page = client.list_recordings(&request).await?;
         let items = page.to_recordings(&app_id, &channel);
-        ctx.print_stream(futures::stream::iter(items.into_iter().map(Ok)).boxed())
-            .await?;
+        ctx.print_stream(
+            futures::stream::iter(items.into_iter().map(Ok)).boxed(),
+            None,
+        )
+        .await?;
     }
     Ok(exit::OK)
 }

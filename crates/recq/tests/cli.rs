@@ -199,6 +199,54 @@ async fn zego_tasks_lists_as_json_lines_and_follows_pages_with_all() {
         body["EndTime"].as_i64().unwrap(),
     );
     assert_eq!(end - start, 2 * 3600 * 1000);
+
+    // The table: DescribeTasks carries no files, so FILES is a dash with a note, never 0.
+    let r = recq(
+        &[
+            "zego",
+            "tasks",
+            "--status",
+            "recording",
+            "--since",
+            "2h",
+            "--output",
+            "table",
+            "--endpoint",
+            &s.uri(),
+        ],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let header: Vec<&str> = r
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let files = header.iter().position(|h| *h == "FILES").unwrap();
+    let rows: Vec<Vec<&str>> = r
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert!(!rows.is_empty());
+    // Columns before FILES are single words here (vendor, task, state, code, meaning
+    // words…), so find the dash by counting from the end: STOP REASON is `-` too.
+    for row in &rows {
+        let n = row.len();
+        assert_eq!(&row[n - 2..], ["-", "-"], "FILES and STOP REASON: {row:?}");
+        assert!(!row.contains(&"0"), "no zero file count: {row:?}");
+    }
+    assert!(files > 0);
+    assert!(
+        r.stderr
+            .contains("DescribeTasks does not return a task's files"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[tokio::test]
