@@ -98,7 +98,9 @@ impl std::error::Error for WaitError {
 /// The delay between polls starts at `min_delay`, doubles up to `max_delay`, is jittered
 /// (uniform in its upper half, never below `min_delay`), and goes back to `min_delay` when
 /// the state changes. Retryable query errors (after the client's own retries) are waited
-/// out; other errors end the wait. Once the recording answered in this wait, a "not found"
+/// out, except transport failures: a first poll that gets no answer ends the wait at once,
+/// and so do [`Waiter::max_transport_failures`] of them in a row later; other errors end
+/// the wait. Once the recording answered in this wait, a "not found"
 /// or any HTTP 404 whatever its body and kind (Agora's gateway `{"message":"no Route matched
 /// with those values"}` included: the same request just worked, so the route and the ids
 /// exist) is [`RecordingState::Gone`]; before that, only a "not found" of a vendor whose

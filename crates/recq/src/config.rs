@@ -238,7 +238,8 @@ pub fn default_path() -> Option<PathBuf> {
 fn parse_error(path: &std::path::Path, text: &str, error: &toml::de::Error) -> ConfigError {
     match error.span() {
         Some(span) => {
-            let before = &text[..span.start.min(text.len())];
+            // A byte offset; `get` so that an offset off a character boundary cannot panic.
+            let before = text.get(..span.start).unwrap_or(text);
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             // The key of the offending line, when it has a bare one (a key is a
