@@ -19,6 +19,10 @@ const KEYS: &[(&str, &str)] = &[
 ];
 
 fn run(config: &str, args: &[&str]) -> (i32, String, String) {
+    run_with_env(config, args, &[])
+}
+
+fn run_with_env(config: &str, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let home = tempfile::tempdir().unwrap();
     let path = home.path().join("recq.toml");
     std::fs::write(&path, config).unwrap();
@@ -29,6 +33,9 @@ fn run(config: &str, args: &[&str]) -> (i32, String, String) {
         .arg("--config")
         .arg(&path)
         .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
     let out = cmd.output().unwrap();
     (
         out.status.code().unwrap_or(-1),
@@ -113,4 +120,53 @@ fn an_unknown_key_is_refused_naming_the_key_its_section_and_the_known_keys() {
         "{stderr}"
     );
     assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+}
+
+/// issue 12 §2: a missing credential is a configuration error (exit 2), phrased the same
+/// way for all four vendors, listing the required settings and marking the optional ones.
+#[test]
+fn a_missing_credential_is_a_configuration_error_phrased_alike_for_every_vendor() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("zego", "ZEGO_APP_ID", "ZEGO_SERVER_SECRET", "app_id"),
+        (
+            "qingcloud",
+            "QINGCLOUD_ACCESS_KEY_ID",
+            "QINGCLOUD_SECRET_ACCESS_KEY",
+            "access_key_id",
+        ),
+        ("volc", "VOLC_ACCESSKEY", "VOLC_SECRETKEY", "access_key"),
+        (
+            "agora",
+            "AGORA_CUSTOMER_ID",
+            "AGORA_CUSTOMER_SECRET",
+            "customer_id",
+        ),
+    ];
+    for (vendor, first, second, first_key) in cases {
+        // Only the first credential is set (in the environment): the second is missing.
+        let (code, stdout, stderr) = run_with_env("", &command(vendor), &[(first, "1")]);
+        assert_eq!(code, 2, "{vendor}: {stderr}");
+        assert!(stdout.is_empty(), "{vendor}: {stdout}");
+        let expected = format!(
+            "recq: environment variable {second} is not set; set {first} or `{first_key}`, {second} or `"
+        );
+        assert!(stderr.starts_with(&expected), "{vendor}: {stderr}");
+        assert!(
+            stderr.contains(&format!("under [profiles.default.{vendor}] in ")),
+            "{vendor}: {stderr}"
+        );
+    }
+    let (_, _, stderr) = run_with_env("", &command("volc"), &[]);
+    assert!(
+        stderr.contains(
+            "set VOLC_ACCESSKEY or `access_key`, VOLC_SECRETKEY or `secret_key` under [profiles.default.volc] in "
+        ),
+        "the optional session token is not listed as required: {stderr}"
+    );
+    assert!(
+        stderr
+            .trim_end()
+            .ends_with("(optional: VOLC_SESSION_TOKEN or `session_token`)"),
+        "{stderr}"
+    );
 }
