@@ -110,6 +110,36 @@ const fn required(vendor: &'static str, var: &'static str, key: &'static str) ->
     }
 }
 
+/// Where a setting's value came from, in the user's terms ([`Settings::lookup_with_source`]).
+/// `Display` names the place, never the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// An environment variable (`ZEGO_APP_ID`, …).
+    Env(String),
+    /// A key of a profile section in the config file.
+    File {
+        /// The config file.
+        path: PathBuf,
+        /// The section, e.g. `profiles.default.zego`.
+        section: String,
+        /// The key in that section, e.g. `app_id`.
+        key: &'static str,
+    },
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Env(var) => write!(f, "environment variable {var}"),
+            Self::File { path, section, key } => write!(
+                f,
+                "config file {}: key `{key}` in section [{section}]",
+                path.display()
+            ),
+        }
+    }
+}
+
 /// Every credential setting of every vendor.
 pub const CREDENTIAL_KEYS: &[CredentialKey] = &[
     required("zego", "ZEGO_APP_ID", "app_id"),
@@ -213,15 +243,26 @@ impl Settings {
 
     /// A credential variable: the environment first, then the profile key it maps to.
     pub fn lookup(&self, var: &str) -> Option<String> {
+        self.lookup_with_source(var).map(|(value, _)| value)
+    }
+
+    /// Like [`Settings::lookup`], with where the value came from (for error messages).
+    pub fn lookup_with_source(&self, var: &str) -> Option<(String, Source)> {
         if let Some(v) = (self.env)(var) {
-            return Some(v);
+            return Some((v, Source::Env(var.to_owned())));
         }
         let c = CREDENTIAL_KEYS.iter().find(|c| c.var == var)?;
         let value = self.section(c.vendor)?.values.get(c.key)?;
-        Some(match value {
+        let value = match value {
             toml::Value::String(s) => s.clone(),
             other => other.to_string(),
-        })
+        };
+        let source = Source::File {
+            path: self.path.clone().unwrap_or_default(),
+            section: format!("profiles.{}.{}", self.profile_name, c.vendor),
+            key: c.key,
+        };
+        Some((value, source))
     }
 
     /// Where a missing credential could be set, for error messages: the required settings,

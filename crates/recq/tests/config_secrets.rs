@@ -170,3 +170,63 @@ fn a_missing_credential_is_a_configuration_error_phrased_alike_for_every_vendor(
         "{stderr}"
     );
 }
+
+/// issue 12 §2: a bad value in the config file names the file, the section and the key (not
+/// an environment variable that was never set), and the value is never echoed.
+#[test]
+fn a_bad_value_in_the_file_names_the_file_and_the_key() {
+    // A server secret with a control character (a TOML escape), next to a bad app_id.
+    for (config, key) in [
+        (
+            format!("[profiles.default.zego]\napp_id = \"12x{SECRET}\"\nserver_secret = \"s\"\n"),
+            "app_id",
+        ),
+        (
+            format!("[profiles.default.zego]\napp_id = \"12\"\nserver_secret = \"{SECRET}\\n\"\n"),
+            "server_secret",
+        ),
+    ] {
+        let (code, stdout, stderr) = run(&config, &command("zego"));
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.starts_with("recq: config file "),
+            "names the file first: {stderr}"
+        );
+        assert!(stderr.contains("recq.toml: "), "{stderr}");
+        assert!(
+            stderr.contains(&format!("key `{key}` in section [profiles.default.zego]: ")),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("environment variable"), "{stderr}");
+        assert!(
+            !stdout.contains(SECRET) && !stderr.contains(SECRET),
+            "{stderr}"
+        );
+    }
+}
+
+/// issue 12 §2: a bad value in the environment names the variable (and not the file, whose
+/// value for the same key the environment overrides); the value is never echoed.
+#[test]
+fn a_bad_value_in_the_environment_names_the_variable() {
+    let config = "[profiles.default.agora]\ncustomer_id = \"id\"\ncustomer_secret = \"fine\"\n";
+    let bad = format!("{SECRET}\n");
+    let (code, stdout, stderr) = run_with_env(
+        config,
+        &command("agora"),
+        &[("AGORA_CUSTOMER_SECRET", bad.as_str())],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.starts_with("recq: environment variable AGORA_CUSTOMER_SECRET: "),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("key `customer_secret` in section"),
+        "{stderr}"
+    );
+    assert!(
+        !stdout.contains(SECRET) && !stderr.contains(SECRET),
+        "{stderr}"
+    );
+}
