@@ -2,9 +2,9 @@
 //! the offending line). For every credential key of every vendor.
 #![allow(clippy::unwrap_used)] // test: a failure should panic
 
-use assert_cmd::Command;
+mod support;
 
-const SECRET: &str = "TOPSECRETVALUE123456";
+use support::CONFIG_SECRET as SECRET;
 
 const KEYS: &[(&str, &str)] = &[
     ("zego", "app_id"),
@@ -22,26 +22,17 @@ fn run(config: &str, args: &[&str]) -> (i32, String, String) {
     run_with_env(config, args, &[])
 }
 
+/// Writes `config` to a file and runs recq with `--config` naming it, through
+/// [`support::run`] (which fails on any secret in the output).
 fn run_with_env(config: &str, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let home = tempfile::tempdir().unwrap();
-    let path = home.path().join("recq.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("recq.toml");
     std::fs::write(&path, config).unwrap();
-    let mut cmd = Command::cargo_bin("recq").unwrap();
-    cmd.env_clear()
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .arg("--config")
-        .arg(&path)
-        .args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let path = path.to_str().unwrap();
+    let mut all = vec!["--config", path];
+    all.extend(args);
+    let r = support::run(&all, env);
+    (r.code, r.stdout, r.stderr)
 }
 
 /// A valid command of the vendor (it needs credentials, so the config is read).
