@@ -90,7 +90,7 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// An [`record_core::ErrorKind::Unauthenticated`] error whose message names the variable when a
+    /// An [`record_core::ErrorKind::InvalidConfiguration`] error whose message names the variable when a
     /// variable is missing, is not valid Unicode, or holds a value that
     /// [`Credentials::new`] rejects.
     pub fn from_env() -> Result<Self, Error> {
@@ -108,7 +108,7 @@ impl Credentials {
     ///     (name == "AGORA_CUSTOMER_ID").then(|| "id".to_owned())
     /// })
     /// .unwrap_err();
-    /// assert_eq!(err.kind(), ErrorKind::Unauthenticated);
+    /// assert_eq!(err.kind(), ErrorKind::InvalidConfiguration);
     /// assert!(err.message().contains("AGORA_CUSTOMER_SECRET"));
     /// ```
     ///

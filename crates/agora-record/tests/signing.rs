@@ -359,7 +359,7 @@ fn from_lookup_names_the_missing_or_bad_variable() {
         match Credentials::from_lookup(lookup_from(vars)) {
             Ok(c) => panic!("accepted {c:?}"),
             Err(e) => {
-                assert_eq!(e.kind(), ErrorKind::Unauthenticated, "{e}");
+                assert_eq!(e.kind(), ErrorKind::InvalidConfiguration, "{e}");
                 assert!(e.message().contains(named), "{vars:?}: {e}");
                 assert!(e.to_string().contains(named), "{vars:?}: {e}");
                 assert!(!e.to_string().contains("very-secret"), "{e}");
@@ -376,7 +376,7 @@ fn from_env_names_a_missing_variable() {
         match Credentials::from_env() {
             Ok(c) => panic!("accepted {c:?}"),
             Err(e) => {
-                assert_eq!(e.kind(), ErrorKind::Unauthenticated);
+                assert_eq!(e.kind(), ErrorKind::InvalidConfiguration);
                 assert!(e.message().contains(CUSTOMER_ID_ENV), "{e}");
             }
         }

@@ -81,7 +81,7 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// An [`record_core::ErrorKind::Unauthenticated`] error whose message names the variable when a
+    /// An [`record_core::ErrorKind::InvalidConfiguration`] error whose message names the variable when a
     /// variable is missing, is not valid Unicode, or holds a value that
     /// [`Credentials::new`] rejects.
     pub fn from_env() -> Result<Self, Error> {
@@ -99,7 +99,7 @@ impl Credentials {
     ///     (name == "QINGCLOUD_ACCESS_KEY_ID").then(|| "QYACCESSKEYIDEXAMPLE".to_owned())
     /// })
     /// .unwrap_err();
-    /// assert_eq!(err.kind(), ErrorKind::Unauthenticated);
+    /// assert_eq!(err.kind(), ErrorKind::InvalidConfiguration);
     /// assert!(err.message().contains("QINGCLOUD_SECRET_ACCESS_KEY"));
     /// ```
     ///

@@ -500,7 +500,7 @@ fn from_lookup_names_the_missing_or_bad_variable() {
         let err = Credentials::from_lookup(lookup_from(vars))
             .err()
             .unwrap_or_else(|| panic!("{vars:?} must be rejected"));
-        assert_eq!(err.kind(), ErrorKind::Unauthenticated, "{err}");
+        assert_eq!(err.kind(), ErrorKind::InvalidConfiguration, "{err}");
         assert!(err.message().contains(missing), "{vars:?}: {err}");
     }
     let creds = Credentials::from_lookup(lookup_from(&[
@@ -524,7 +524,7 @@ fn from_env_reads_the_documented_variables() {
             assert_eq!(a.expose_secret_access_key(), b.expose_secret_access_key());
         }
         (Err(a), Err(b)) => {
-            assert_eq!(a.kind(), ErrorKind::Unauthenticated);
+            assert_eq!(a.kind(), ErrorKind::InvalidConfiguration);
             assert_eq!(a.message(), b.message());
             assert!(a.message().contains("QINGCLOUD_"), "{a}");
         }

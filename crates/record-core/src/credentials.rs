@@ -34,12 +34,12 @@ pub fn check_value(vendor: Vendor, param: &'static str, value: &str) -> Result<(
 }
 
 /// Reads the environment variable `name`: `None` when it is unset, an
-/// [`ErrorKind::Unauthenticated`] error naming it when it is not valid Unicode.
+/// [`ErrorKind::InvalidConfiguration`] error naming it when it is not valid Unicode.
 pub fn env_var(vendor: Vendor, name: &str) -> Result<Option<String>, Error> {
     match std::env::var(name) {
         Ok(v) => Ok(Some(v)),
         Err(std::env::VarError::NotPresent) => Ok(None),
-        Err(std::env::VarError::NotUnicode(_)) => Err(unauthenticated(
+        Err(std::env::VarError::NotUnicode(_)) => Err(invalid_configuration(
             vendor,
             format!("environment variable {name} is not valid Unicode"),
         )),
@@ -47,23 +47,26 @@ pub fn env_var(vendor: Vendor, name: &str) -> Result<Option<String>, Error> {
 }
 
 /// Reads credentials from variables: looks up each `(variable, parameter)` pair with
-/// `lookup` (an unset variable is an [`ErrorKind::Unauthenticated`] error naming it), then
-/// builds with `build`. An error from `build` about a parameter is turned into an
-/// [`ErrorKind::Unauthenticated`] error naming the variable that parameter came from (the
-/// first variable when the error names no listed parameter).
+/// `lookup` (an unset variable is an [`ErrorKind::InvalidConfiguration`] error naming it:
+/// `environment variable X is not set`), then builds with `build`. An error from `build`
+/// about a parameter is turned into an [`ErrorKind::InvalidConfiguration`] error naming the
+/// variable that parameter came from (`environment variable X: …`; the first variable when
+/// the error names no listed parameter). Messages start with `environment variable X`, so a
+/// caller whose lookup read the value from elsewhere can name that place instead.
 ///
 /// ```
 /// use record_core::{ErrorKind, Vendor, credentials::{check_value, from_variables}};
 /// let vars = [("APP_ID", "app_id"), ("SECRET", "secret")];
 /// let err = from_variables(Vendor::Zego, vars, |n| Ok((n == "APP_ID").then(|| "1".to_owned())), |_| Ok(()))
 ///     .unwrap_err();
-/// assert_eq!(err.kind(), ErrorKind::Unauthenticated);
+/// assert_eq!(err.kind(), ErrorKind::InvalidConfiguration);
 /// assert!(err.message().contains("SECRET is not set"));
 /// let err = from_variables(Vendor::Zego, vars, |_| Ok(Some(" ".to_owned())), |[id, secret]| {
 ///     check_value(Vendor::Zego, "app_id", &id)?;
 ///     check_value(Vendor::Zego, "secret", &secret)
 /// })
 /// .unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::InvalidConfiguration);
 /// assert!(err.message().starts_with("environment variable APP_ID: "));
 /// ```
 pub fn from_variables<const N: usize, T>(
@@ -75,7 +78,7 @@ pub fn from_variables<const N: usize, T>(
     let mut values: [String; N] = std::array::from_fn(|_| String::new());
     for ((var, _), slot) in vars.iter().zip(values.iter_mut()) {
         *slot = lookup(var)?.ok_or_else(|| {
-            unauthenticated(vendor, format!("environment variable {var} is not set"))
+            invalid_configuration(vendor, format!("environment variable {var} is not set"))
         })?;
     }
     build(values).map_err(|e| {
@@ -84,13 +87,15 @@ pub fn from_variables<const N: usize, T>(
             .find(|(_, param)| e.parameter() == Some(*param))
             .or(vars.first())
             .map_or("", |(var, _)| *var);
-        unauthenticated(
+        invalid_configuration(
             vendor,
             format!("environment variable {var}: {}", e.message()),
         )
     })
 }
 
-fn unauthenticated(vendor: Vendor, message: String) -> Error {
-    Error::new(ErrorKind::Unauthenticated, message).with_vendor(vendor)
+fn invalid_configuration(vendor: Vendor, message: String) -> Error {
+    Error::new(ErrorKind::InvalidConfiguration, message)
+        .with_vendor(vendor)
+        .with_retryable(false)
 }

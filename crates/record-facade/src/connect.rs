@@ -71,7 +71,7 @@ macro_rules! configure {
 /// ```
 ///
 /// # Errors
-/// [`ErrorKind::Unauthenticated`](record_core::ErrorKind::Unauthenticated) naming the
+/// [`ErrorKind::InvalidConfiguration`](record_core::ErrorKind::InvalidConfiguration) naming the
 /// missing or invalid variable; [`ErrorKind::InvalidRequest`](record_core::ErrorKind::InvalidRequest)
 /// for a bad host or URL, or a vendor whose cargo feature is off.
 #[allow(unused_variables, unused_mut)]

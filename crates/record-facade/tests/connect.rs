@@ -117,7 +117,7 @@ fn configuration_errors_are_typed() {
     let e = connect(Vendor::Zego, &ClientConfig::default(), |_| None)
         .err()
         .unwrap();
-    assert_eq!(e.kind(), ErrorKind::Unauthenticated);
+    assert_eq!(e.kind(), ErrorKind::InvalidConfiguration);
     assert!(e.to_string().contains("ZEGO_APP_ID"), "{e}");
     let config = ClientConfig {
         host: Some("atlantis".into()),

@@ -87,21 +87,79 @@ impl std::fmt::Debug for Settings {
     }
 }
 
-/// The environment variable of each credential and its key in a profile section.
-pub const CREDENTIAL_KEYS: &[(&str, &str, &str)] = &[
-    ("zego", "ZEGO_APP_ID", "app_id"),
-    ("zego", "ZEGO_SERVER_SECRET", "server_secret"),
-    ("qingcloud", "QINGCLOUD_ACCESS_KEY_ID", "access_key_id"),
-    (
+/// One credential setting of a vendor: its environment variable and its key in the
+/// vendor's profile section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CredentialKey {
+    /// The vendor's section name (`zego`, `qingcloud`, `volc`, `agora`).
+    pub vendor: &'static str,
+    /// The environment variable (`ZEGO_APP_ID`, …).
+    pub var: &'static str,
+    /// The key in `[profiles.<name>.<vendor>]` (`app_id`, …).
+    pub key: &'static str,
+    /// Whether the vendor's client needs it (Volcengine's STS `session_token` is optional).
+    pub required: bool,
+}
+
+const fn required(vendor: &'static str, var: &'static str, key: &'static str) -> CredentialKey {
+    CredentialKey {
+        vendor,
+        var,
+        key,
+        required: true,
+    }
+}
+
+/// Where a setting's value came from, in the user's terms ([`Settings::lookup_with_source`]).
+/// `Display` names the place, never the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// An environment variable (`ZEGO_APP_ID`, …).
+    Env(String),
+    /// A key of a profile section in the config file.
+    File {
+        /// The config file.
+        path: PathBuf,
+        /// The section, e.g. `profiles.default.zego`.
+        section: String,
+        /// The key in that section, e.g. `app_id`.
+        key: &'static str,
+    },
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Env(var) => write!(f, "environment variable {var}"),
+            Self::File { path, section, key } => write!(
+                f,
+                "config file {}: key `{key}` in section [{section}]",
+                path.display()
+            ),
+        }
+    }
+}
+
+/// Every credential setting of every vendor.
+pub const CREDENTIAL_KEYS: &[CredentialKey] = &[
+    required("zego", "ZEGO_APP_ID", "app_id"),
+    required("zego", "ZEGO_SERVER_SECRET", "server_secret"),
+    required("qingcloud", "QINGCLOUD_ACCESS_KEY_ID", "access_key_id"),
+    required(
         "qingcloud",
         "QINGCLOUD_SECRET_ACCESS_KEY",
         "secret_access_key",
     ),
-    ("volc", "VOLC_ACCESSKEY", "access_key"),
-    ("volc", "VOLC_SECRETKEY", "secret_key"),
-    ("volc", "VOLC_SESSION_TOKEN", "session_token"),
-    ("agora", "AGORA_CUSTOMER_ID", "customer_id"),
-    ("agora", "AGORA_CUSTOMER_SECRET", "customer_secret"),
+    required("volc", "VOLC_ACCESSKEY", "access_key"),
+    required("volc", "VOLC_SECRETKEY", "secret_key"),
+    CredentialKey {
+        vendor: "volc",
+        var: "VOLC_SESSION_TOKEN",
+        key: "session_token",
+        required: false,
+    },
+    required("agora", "AGORA_CUSTOMER_ID", "customer_id"),
+    required("agora", "AGORA_CUSTOMER_SECRET", "customer_secret"),
 ];
 
 impl Settings {
@@ -185,24 +243,44 @@ impl Settings {
 
     /// A credential variable: the environment first, then the profile key it maps to.
     pub fn lookup(&self, var: &str) -> Option<String> {
-        if let Some(v) = (self.env)(var) {
-            return Some(v);
-        }
-        let (vendor, _, key) = CREDENTIAL_KEYS.iter().find(|(_, v, _)| *v == var)?;
-        let value = self.section(vendor)?.values.get(*key)?;
-        Some(match value {
-            toml::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        })
+        self.lookup_with_source(var).map(|(value, _)| value)
     }
 
-    /// Where a missing credential could be set, for error messages.
+    /// Like [`Settings::lookup`], with where the value came from (for error messages).
+    pub fn lookup_with_source(&self, var: &str) -> Option<(String, Source)> {
+        if let Some(v) = (self.env)(var) {
+            return Some((v, Source::Env(var.to_owned())));
+        }
+        let c = CREDENTIAL_KEYS.iter().find(|c| c.var == var)?;
+        let value = self.section(c.vendor)?.values.get(c.key)?;
+        let value = match value {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let source = Source::File {
+            path: self.path.clone().unwrap_or_default(),
+            section: format!("profiles.{}.{}", self.profile_name, c.vendor),
+            key: c.key,
+        };
+        Some((value, source))
+    }
+
+    /// Where a missing credential could be set, for error messages: the required settings,
+    /// then the optional ones marked as such.
     pub fn hint(&self, vendor: &str) -> String {
-        let keys: Vec<String> = CREDENTIAL_KEYS
-            .iter()
-            .filter(|(v, _, _)| *v == vendor)
-            .map(|(_, var, key)| format!("{var} or `{key}`"))
-            .collect();
+        let listed = |required: bool| -> Vec<String> {
+            CREDENTIAL_KEYS
+                .iter()
+                .filter(|c| c.vendor == vendor && c.required == required)
+                .map(|c| format!("{} or `{}`", c.var, c.key))
+                .collect()
+        };
+        let optional = listed(false);
+        let optional = if optional.is_empty() {
+            String::new()
+        } else {
+            format!(" (optional: {})", optional.join(", "))
+        };
         let file = self.path.as_ref().map_or_else(
             || {
                 default_path().map_or_else(
@@ -213,8 +291,8 @@ impl Settings {
             |p| p.display().to_string(),
         );
         format!(
-            "set {} under [profiles.{}.{vendor}] in {file}",
-            keys.join(", "),
+            "set {} under [profiles.{}.{vendor}] in {file}{optional}",
+            listed(true).join(", "),
             self.profile_name
         )
     }
@@ -281,8 +359,8 @@ fn refuse_unknown_keys(path: &std::path::Path, parsed: &ConfigFile) -> Result<()
             let Some(section) = section else { continue };
             let known: Vec<&str> = CREDENTIAL_KEYS
                 .iter()
-                .filter(|(v, _, _)| *v == vendor)
-                .map(|(_, _, key)| *key)
+                .filter(|c| c.vendor == vendor)
+                .map(|c| c.key)
                 .chain(["endpoint", "region"])
                 .collect();
             if let Some(unknown) = section.values.keys().find(|k| !known.contains(&k.as_str())) {

@@ -4,7 +4,7 @@
 use crate::cli::{
     AgoraCommand, Command, QingCloudCommand, VolcCommand, ZegoCommand, ZegoListStatus, ZegoTasks,
 };
-use crate::config::ConfigError;
+use crate::config::{ConfigError, Source};
 use crate::{Ctx, Failure, exit};
 use futures::StreamExt as _;
 use record_facade::{
@@ -68,18 +68,37 @@ fn checked_endpoint(url: String, source: &str) -> Result<String, Failure> {
     }
 }
 
-/// Reads a vendor's credentials, turning a missing one into a configuration error that
-/// names the variable and the config key.
+/// Reads a vendor's credentials, turning a missing or malformed one into a configuration
+/// error. A missing one names the variable and the config key; a malformed one names where
+/// the value came from (the variable, or the config file and its key), never the value: the
+/// library names the variable it asked for (`environment variable X: …`), and recq, which
+/// answered from the environment or the file, names that place instead.
 fn credentials<T>(
     ctx: &Ctx<'_, '_>,
     vendor: &str,
     read: impl FnOnce(&mut dyn FnMut(&str) -> Option<String>) -> Result<T, Error>,
 ) -> Result<T, Failure> {
-    let mut lookup = |name: &str| ctx.settings.lookup(name);
-    read(&mut lookup).map_err(|e| {
+    let mut sources: Vec<(String, Source)> = Vec::new();
+    let mut lookup = |name: &str| {
+        let (value, source) = ctx.settings.lookup_with_source(name)?;
+        sources.push((name.to_owned(), source));
+        Some(value)
+    };
+    let result = read(&mut lookup);
+    result.map_err(|e| {
+        let message = e.message();
+        let message = sources
+            .iter()
+            .find_map(|(var, source)| {
+                message
+                    .strip_prefix("environment variable ")
+                    .and_then(|m| m.strip_prefix(var.as_str()))
+                    .and_then(|m| m.strip_prefix(": "))
+                    .map(|problem| format!("{source}: {problem}"))
+            })
+            .unwrap_or_else(|| message.to_owned());
         Failure::Config(ConfigError(format!(
-            "{}; {}",
-            e.message(),
+            "{message}; {}",
             ctx.settings.hint(vendor)
         )))
     })

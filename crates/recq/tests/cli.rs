@@ -3,15 +3,12 @@
 //! config-file profiles.
 #![allow(clippy::unwrap_used, clippy::type_complexity)] // test helpers: a failure should panic
 
-use assert_cmd::Command;
+mod support;
+
 use std::path::{Path, PathBuf};
+use support::{AGORA_SECRET, QING_SECRET, Run, VOLC_SECRET, ZEGO_SECRET};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const ZEGO_SECRET: &str = "0123456789abcdef0123456789abcdef";
-const QING_SECRET: &str = "qingSecretAccessKey0123456789";
-const VOLC_SECRET: &str = "volcSecretAccessKey0123456789";
-const AGORA_SECRET: &str = "agoraCustomerSecret0123";
 
 fn fixture(rel: &str) -> String {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,14 +17,9 @@ fn fixture(rel: &str) -> String {
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs recq with a clean environment: only the given variables, and a config directory
-/// of its own so that no real config file is read.
+/// of its own so that no real config file is read. Every output is scanned for secrets
+/// ([`support::run`]).
 async fn recq(args: &[&str], env: &[(&str, &str)]) -> Run {
     let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
     let env: Vec<(String, String)> = env
@@ -35,21 +27,9 @@ async fn recq(args: &[&str], env: &[(&str, &str)]) -> Run {
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
     tokio::task::spawn_blocking(move || {
-        let home = tempfile::tempdir().unwrap();
-        let mut cmd = Command::cargo_bin("recq").unwrap();
-        cmd.env_clear()
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .args(&args);
-        for (k, v) in &env {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        support::run(&args, &env)
     })
     .await
     .unwrap()

@@ -5,7 +5,7 @@
 //! held in [`secrecy::SecretString`] and never printed (`Debug` shows `"[redacted]"`, and
 //! there is no `Display`).
 
-use record_core::{Error, ErrorKind};
+use record_core::{Error, ErrorKind, credentials};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 
@@ -51,9 +51,9 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Unauthenticated`] naming `access_key_id` or `secret_access_key` when it is
-    /// empty, or `access_key_id` when it contains whitespace or control characters (it is
-    /// sent in the `Authorization` header).
+    /// [`ErrorKind::InvalidRequest`] naming the parameter ([`Error::parameter`]
+    /// `access_key_id` or `secret_access_key`) when it is empty, or `access_key_id` when it
+    /// contains whitespace or control characters (it is sent in the `Authorization` header).
     pub fn new(
         access_key_id: impl Into<String>,
         secret_access_key: impl Into<String>,
@@ -61,18 +61,19 @@ impl Credentials {
         let access_key_id = access_key_id.into();
         let secret_access_key = secret_access_key.into();
         if access_key_id.is_empty() {
-            return Err(missing("parameter `access_key_id` is empty"));
+            return Err(invalid("access_key_id", "must not be empty"));
         }
         if access_key_id
             .chars()
             .any(|c| c.is_control() || c.is_whitespace())
         {
-            return Err(missing(
-                "parameter `access_key_id` contains whitespace or control characters",
+            return Err(invalid(
+                "access_key_id",
+                "must not contain whitespace or control characters",
             ));
         }
         if secret_access_key.is_empty() {
-            return Err(missing("parameter `secret_access_key` is empty"));
+            return Err(invalid("secret_access_key", "must not be empty"));
         }
         Ok(Self {
             access_key_id,
@@ -86,11 +87,15 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Unauthenticated`] naming `session_token` when it is empty or blank.
+    /// [`ErrorKind::InvalidRequest`] naming the parameter `session_token` when it is empty or
+    /// blank.
     pub fn with_session_token(mut self, session_token: impl Into<String>) -> Result<Self, Error> {
         let token = session_token.into();
         if token.trim().is_empty() {
-            return Err(missing("parameter `session_token` is empty"));
+            return Err(invalid(
+                "session_token",
+                "must not be empty or only whitespace",
+            ));
         }
         self.session_token = Some(SecretString::from(token));
         Ok(self)
@@ -104,7 +109,7 @@ impl Credentials {
     ///
     /// As [`Credentials::from_lookup`].
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_lookup_result(|name| credentials::env_var(VENDOR, name))
     }
 
     /// Credentials from a lookup of the variables [`Credentials::from_env`] reads, so that
@@ -114,29 +119,47 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Unauthenticated`] whose message names the variable when
-    /// `VOLC_ACCESSKEY` or `VOLC_SECRETKEY` is unset or empty.
+    /// An [`ErrorKind::InvalidConfiguration`] error whose message names the variable
+    /// (`environment variable VOLC_SECRETKEY is not set`, phrased as for every vendor, see
+    /// [`record_core::credentials::from_variables`]) when `VOLC_ACCESSKEY` or
+    /// `VOLC_SECRETKEY` is unset or holds a value [`Credentials::new`] rejects, or when
+    /// `VOLC_SESSION_TOKEN` is set to only whitespace. The message never contains a value.
     ///
     /// ```
+    /// use record_core::ErrorKind;
     /// use volc_record::credentials::Credentials;
     /// let err = Credentials::from_lookup(|name| match name {
     ///     "VOLC_ACCESSKEY" => Some("AKLTexample".to_owned()),
     ///     _ => None,
     /// })
     /// .unwrap_err();
-    /// assert!(err.message().contains("VOLC_SECRETKEY"));
+    /// assert_eq!(err.kind(), ErrorKind::InvalidConfiguration);
+    /// assert_eq!(err.message(), "environment variable VOLC_SECRETKEY is not set");
     /// ```
     pub fn from_lookup(mut lookup: impl FnMut(&str) -> Option<String>) -> Result<Self, Error> {
-        let mut required = |name: &'static str| match lookup(name) {
-            Some(value) if !value.is_empty() => Ok(value),
-            Some(_) => Err(missing(format!("environment variable {name} is empty"))),
-            None => Err(missing(format!("environment variable {name} is not set"))),
-        };
-        let access_key_id = required(ACCESS_KEY_ENV)?;
-        let secret_access_key = required(SECRET_KEY_ENV)?;
-        let credentials = Self::new(access_key_id, secret_access_key)?;
-        match lookup(SESSION_TOKEN_ENV) {
-            Some(token) if !token.is_empty() => credentials.with_session_token(token),
+        Self::from_lookup_result(|name| Ok(lookup(name)))
+    }
+
+    fn from_lookup_result(
+        mut lookup: impl FnMut(&str) -> Result<Option<String>, Error>,
+    ) -> Result<Self, Error> {
+        let vars = [
+            (ACCESS_KEY_ENV, "access_key_id"),
+            (SECRET_KEY_ENV, "secret_access_key"),
+        ];
+        let credentials =
+            credentials::from_variables(VENDOR, vars, &mut lookup, |[ak, sk]| Self::new(ak, sk))?;
+        match lookup(SESSION_TOKEN_ENV)? {
+            Some(token) if !token.is_empty() => {
+                credentials.with_session_token(token).map_err(|e| {
+                    Error::new(
+                        ErrorKind::InvalidConfiguration,
+                        format!("environment variable {SESSION_TOKEN_ENV}: {}", e.message()),
+                    )
+                    .with_vendor(VENDOR)
+                    .with_retryable(false)
+                })
+            }
             _ => Ok(credentials),
         }
     }
@@ -175,13 +198,7 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// An [`ErrorKind::Unauthenticated`] error about missing credentials.
-fn missing(what: impl Into<std::borrow::Cow<'static, str>>) -> Error {
-    let what = what.into();
-    Error::new(
-        ErrorKind::Unauthenticated,
-        format!("Volcengine credentials: {what}"),
-    )
-    .with_vendor(VENDOR)
-    .with_retryable(false)
+/// An [`ErrorKind::InvalidRequest`] error naming a credential parameter.
+fn invalid(parameter: &'static str, problem: &'static str) -> Error {
+    Error::invalid_parameter(parameter, problem).with_vendor(VENDOR)
 }

@@ -524,7 +524,7 @@ fn from_lookup_names_the_missing_variable() {
         match Credentials::from_lookup(lookup(vars)) {
             Ok(c) => panic!("expected an error naming {missing}, got {c:?}"),
             Err(e) => {
-                assert_eq!(e.kind(), ErrorKind::Unauthenticated, "{e}");
+                assert_eq!(e.kind(), ErrorKind::InvalidConfiguration, "{e}");
                 assert!(e.message().contains(missing), "{e}");
                 assert!(!e.to_string().contains(SECRET), "{e}");
                 assert!(!e.is_retryable());
@@ -580,8 +580,8 @@ fn empty_credential_parts_are_rejected_by_name() {
         match result {
             Ok(c) => panic!("expected an error naming {parameter}, got {c:?}"),
             Err(e) => {
-                assert_eq!(e.kind(), ErrorKind::Unauthenticated, "{e}");
-                assert!(e.message().contains(parameter), "{e}");
+                assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
+                assert_eq!(e.parameter(), Some(parameter), "{e}");
             }
         }
     }

@@ -101,7 +101,7 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// An [`record_core::ErrorKind::Unauthenticated`] error whose message names the variable when a
+    /// An [`record_core::ErrorKind::InvalidConfiguration`] error whose message names the variable when a
     /// variable is missing, is not valid Unicode, or holds a value that
     /// [`Credentials::parse`] rejects. The message never contains the secret.
     pub fn from_env() -> Result<Self, Error> {
@@ -117,7 +117,7 @@ impl Credentials {
     /// use zego_record::Credentials;
     /// let err = Credentials::from_lookup(|name| (name == "ZEGO_APP_ID").then(|| "12345".to_owned()))
     ///     .unwrap_err();
-    /// assert_eq!(err.kind(), ErrorKind::Unauthenticated);
+    /// assert_eq!(err.kind(), ErrorKind::InvalidConfiguration);
     /// assert!(err.message().contains("ZEGO_SERVER_SECRET"));
     /// ```
     ///

@@ -461,7 +461,11 @@ fn from_lookup_names_the_missing_or_bad_variable() -> TestResult {
         let err = Credentials::from_lookup(lookup_from(vars))
             .err()
             .ok_or_else(|| format!("{vars:?} must be refused"))?;
-        assert_eq!(err.kind(), ErrorKind::Unauthenticated, "{vars:?}: {err}");
+        assert_eq!(
+            err.kind(),
+            ErrorKind::InvalidConfiguration,
+            "{vars:?}: {err}"
+        );
         assert!(err.message().contains(named), "{vars:?}: {err}");
         let other = if named == APP_ID_ENV {
             SERVER_SECRET_ENV
@@ -478,7 +482,7 @@ fn from_lookup_names_the_missing_or_bad_variable() -> TestResult {
     ]))
     .err()
     .ok_or("a trailing newline must be refused")?;
-    assert_eq!(err.kind(), ErrorKind::Unauthenticated);
+    assert_eq!(err.kind(), ErrorKind::InvalidConfiguration);
     assert!(err.message().contains(SERVER_SECRET_ENV), "{err}");
     assert!(!format!("{err} {err:?}").contains("9193cc66"), "{err:?}");
     Ok(())
