@@ -3,6 +3,7 @@
 //! config-file profiles.
 #![allow(clippy::unwrap_used, clippy::type_complexity)] // test helpers: a failure should panic
 
+#[allow(dead_code)] // each test file uses part of the shared support
 mod support;
 
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 //! the offending line). For every credential key of every vendor.
 #![allow(clippy::unwrap_used)] // test: a failure should panic
 
+#[allow(dead_code)] // each test file uses part of the shared support
 mod support;
 
 use support::CONFIG_SECRET as SECRET;

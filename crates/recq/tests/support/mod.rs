@@ -30,6 +30,19 @@ pub fn find_secret(text: &str) -> Option<&'static str> {
     SECRETS.iter().copied().find(|s| text.contains(s))
 }
 
+/// The secrets of the emulator's built-in scenario (what `recq demo` signs with), which
+/// no output may show either.
+pub fn emulator_secrets() -> Vec<String> {
+    let scenario = record_emulator::Scenario::example().unwrap();
+    let c = &scenario.credentials;
+    vec![
+        c.zego.server_secret.expose().to_owned(),
+        c.qingcloud.secret_access_key.expose().to_owned(),
+        c.volc.secret_access_key.expose().to_owned(),
+        c.agora.customer_secret.expose().to_owned(),
+    ]
+}
+
 /// What one run printed.
 pub struct Run {
     /// The exit code (-1 when killed by a signal).
@@ -60,6 +73,37 @@ pub fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     };
     assert_no_secret(args, &run);
+    run
+}
+
+/// Runs `recq demo …` like [`run`] with no environment, and panics if it printed a secret
+/// of the emulator's scenario (the credentials the demo signs with). [`SECRETS`] is not
+/// scanned here: the demo is never given them, and the ZEGO test secret happens to equal
+/// the scenario's public Agora App ID.
+pub fn run_demo(args: &[&str]) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("recq")
+        .unwrap()
+        .env_clear()
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .args(args)
+        .output()
+        .unwrap();
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+        for (which, secret) in emulator_secrets().iter().enumerate() {
+            assert!(!secret.is_empty());
+            assert!(
+                !text.contains(secret.as_str()),
+                "recq {args:?} printed emulator secret #{which} on {stream}"
+            );
+        }
+    }
     run
 }
 
