@@ -44,6 +44,9 @@ pub struct Global {
     /// Output format (default: table on a terminal, json otherwise).
     #[arg(long, global = true, value_enum)]
     pub output: Option<OutputFormat>,
+    /// When to colour states: `auto` on a terminal unless NO_COLOR is set (and not empty).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
     /// Print the fully signed request as JSON {method, url, headers, body} and send
     /// nothing (secrets redacted).
     #[arg(long, global = true)]
@@ -81,6 +84,17 @@ pub enum OutputFormat {
     Table,
     /// JSON: one object for one recording, JSON Lines for lists.
     Json,
+}
+
+/// When to colour output (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set to a non-empty value.
+    Auto,
+    /// Always, also into a file or a pipe.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// The command: a vendor and its command, or `demo`.

@@ -68,10 +68,14 @@ pub(crate) async fn run(ctx: &mut Ctx<'_, '_>, args: &DemoArgs) -> Result<i32, F
         .iter()
         .map(|&v| format!("{} {}", v.id(), emu.base_url(v)))
         .collect();
-    writeln!(
-        ctx.io.err,
+    let intro = format!(
         "recq demo: record-emulator in-process ({}); real clients, real signing, no network",
         urls.join(", ")
+    );
+    write!(
+        ctx.io.err,
+        "{}",
+        output::wrap_text(&intro, ctx.layout.width)
     )?;
     let clients = clients(&emu)?;
     let code = if ctx.global.watch {
@@ -86,7 +90,6 @@ pub(crate) async fn run(ctx: &mut Ctx<'_, '_>, args: &DemoArgs) -> Result<i32, F
 /// Prints recordings as the global output format asks: a table then the files, or JSON
 /// Lines.
 fn print_recordings(ctx: &mut Ctx<'_, '_>, recordings: &[Recording]) -> Result<(), Failure> {
-    let colour = ctx.io.terminal;
     // A demonstration is for a person: a table unless `--output json` asks for JSON, also
     // when stdout is not a terminal.
     match ctx.global.output.unwrap_or(OutputFormat::Table) {
@@ -95,17 +98,11 @@ fn print_recordings(ctx: &mut Ctx<'_, '_>, recordings: &[Recording]) -> Result<(
                 writeln!(ctx.io.out, "{}", output::json_line(r))?;
             }
         }
-        OutputFormat::Table => {
-            let rows = recordings
-                .iter()
-                .map(|r| output::table_row(r, colour))
-                .collect();
-            write!(ctx.io.out, "{}", output::table(rows))?;
-            let files = output::files_table(recordings, colour);
-            if !files.is_empty() {
-                write!(ctx.io.out, "\n{files}")?;
-            }
-        }
+        OutputFormat::Table => write!(
+            ctx.io.out,
+            "{}",
+            output::recordings_with_files(recordings, ctx.layout)
+        )?,
     }
     ctx.io.out.flush()?;
     Ok(())
@@ -181,37 +178,72 @@ struct Progress {
     changes: Vec<(Duration, RecordingState)>,
 }
 
-/// The progress of one recording as a bar over the lifecycle's states.
-fn bar(state: Option<RecordingState>) -> String {
-    let done = match state {
+/// How far through the lifecycle a state is, out of [`LIFECYCLE_STEPS`].
+fn step(state: Option<RecordingState>) -> u64 {
+    match state {
         None => 0,
         Some(RecordingState::Starting) => 1,
         Some(RecordingState::Recording | RecordingState::Paused) => 2,
         Some(RecordingState::Stopping) => 3,
         Some(RecordingState::Processing) => 4,
-        Some(_) => 5,
-    };
-    format!("[{}{}]", "#".repeat(done * 4), ".".repeat((5 - done) * 4))
+        Some(_) => LIFECYCLE_STEPS,
+    }
 }
 
-fn progress_line(p: &Progress, elapsed: Duration, colour: bool) -> String {
-    let (state, status, files) = match &p.last {
-        Some(r) => (
+/// The steps of [`step`].
+const LIFECYCLE_STEPS: u64 = 5;
+
+/// The live line of one vendor after its bar: state, vendor status, files, time.
+fn live_message(p: &Progress, elapsed: Duration, colour: bool) -> String {
+    match &p.last {
+        Some(r) => format!(
+            "{:>5.1}s {} {} ({}), {} file(s)",
+            elapsed.as_secs_f64(),
             output::state_text(r.state, colour),
-            format!("{} ({})", r.vendor_status.code, r.vendor_status.meaning),
-            r.files.len(),
+            r.vendor_status.code,
+            r.vendor_status.meaning,
+            r.files.len()
         ),
-        None => ("-".to_owned(), "-".to_owned(), 0),
-    };
-    format!(
-        "{:>5.1}s {:<9} {} {} {} {}, {files} file(s)",
-        elapsed.as_secs_f64(),
-        p.vendor.id(),
-        bar(p.last.as_ref().map(|r| r.state)),
-        p.task,
-        state,
-        status
-    )
+        None => format!(
+            "{:>5.1}s waiting for the first answer",
+            elapsed.as_secs_f64()
+        ),
+    }
+}
+
+/// The columns of a live line before its message: the vendor (10), a space, the bar (22)
+/// and a space.
+const BAR_COLUMNS: usize = 34;
+
+/// `message` cut to fit a live line on a terminal `width` columns wide, one column spare:
+/// a line that fills the last column makes some terminals wrap the next one onto it.
+fn fit_live(message: &str, width: Option<usize>) -> String {
+    match width {
+        Some(w) => {
+            console::truncate_str(message, w.saturating_sub(BAR_COLUMNS + 1), "…").into_owned()
+        }
+        None => message.to_owned(),
+    }
+}
+
+/// One progress bar per vendor on the terminal's stderr (`indicatif`): each line is cut to
+/// the terminal's width (see [`fit_live`]), so nothing wraps and redrawing leaves no
+/// garbage.
+fn live_bars(vendors: &[Vendor]) -> (indicatif::MultiProgress, Vec<indicatif::ProgressBar>) {
+    let multi = indicatif::MultiProgress::new();
+    let style = indicatif::ProgressStyle::with_template("{prefix:<10} [{bar:20}] {msg}")
+        .map(|s| s.progress_chars("#>."))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    let bars = vendors
+        .iter()
+        .map(|v| {
+            let bar = multi.add(indicatif::ProgressBar::new(LIFECYCLE_STEPS));
+            bar.set_style(style.clone());
+            bar.set_prefix(v.id());
+            bar
+        })
+        .collect();
+    (multi, bars)
 }
 
 /// One new recording per vendor, each followed to completion.
@@ -273,26 +305,27 @@ async fn watch(
         }
     });
     let mut all = std::pin::pin!(join_all(waits));
-    let live = ctx.io.terminal;
+    let vendors: Vec<Vendor> = watched.iter().map(|(v, _, _)| *v).collect();
+    let live = ctx.io.err_terminal.then(|| live_bars(&vendors));
     let mut printed_changes = vec![0usize; watched.len()];
-    let mut drawn = false;
     let results = loop {
         let done = tokio::select! {
             results = &mut all => Some(results),
             () = tokio::time::sleep(Duration::from_millis(100)) => None,
         };
-        draw(
-            ctx,
-            &progress,
-            started,
-            live,
-            &mut drawn,
-            &mut printed_changes,
-        )?;
+        match &live {
+            Some((_, bars)) => draw_live(bars, &progress, started, ctx.err_colour),
+            None => print_changes(ctx, &progress, &mut printed_changes)?,
+        }
         if let Some(results) = done {
             break results;
         }
     };
+    if let Some((_, bars)) = &live {
+        for bar in bars {
+            bar.finish();
+        }
+    }
     let mut recordings = Vec::new();
     let mut code = exit::OK;
     for ((vendor, _, task), result) in watched.iter().zip(results) {
@@ -328,47 +361,55 @@ async fn watch(
     Ok(code)
 }
 
-/// Draws the progress: on a terminal, the block of one line per vendor redrawn in place;
-/// otherwise one line per state change.
-fn draw(
-    ctx: &mut Ctx<'_, '_>,
+/// Updates the live bars.
+fn draw_live(
+    bars: &[indicatif::ProgressBar],
     progress: &Mutex<Vec<Progress>>,
     started: Instant,
-    live: bool,
-    drawn: &mut bool,
+    colour: bool,
+) {
+    let Ok(all) = progress.lock() else {
+        return;
+    };
+    for (p, bar) in all.iter().zip(bars) {
+        let terminal = p.last.as_ref().is_some_and(|r| r.state.is_terminal());
+        let elapsed = if terminal {
+            p.changes.last().map_or(Duration::ZERO, |c| c.0)
+        } else {
+            started.elapsed()
+        };
+        bar.set_position(step(p.last.as_ref().map(|r| r.state)));
+        let width = console::Term::stderr()
+            .size_checked()
+            .map(|(_rows, columns)| usize::from(columns));
+        bar.set_message(fit_live(&live_message(p, elapsed, colour), width));
+    }
+}
+
+/// Off a terminal: one line per state change not printed yet, task ids in full.
+fn print_changes(
+    ctx: &mut Ctx<'_, '_>,
+    progress: &Mutex<Vec<Progress>>,
     printed_changes: &mut [usize],
 ) -> Result<(), Failure> {
     let Ok(all) = progress.lock() else {
         return Ok(());
     };
     let err = &mut *ctx.io.err;
-    if live {
-        if *drawn {
-            write!(err, "\x1b[{}A", all.len())?;
+    for (p, printed) in all.iter().zip(printed_changes.iter_mut()) {
+        for (at, state) in p.changes.iter().skip(*printed) {
+            writeln!(
+                err,
+                "{:>5.1}s {:<10} {}/{} {} {}",
+                at.as_secs_f64(),
+                p.vendor.id(),
+                step(Some(*state)),
+                LIFECYCLE_STEPS,
+                p.task,
+                state.as_str(),
+            )?;
         }
-        for p in all.iter() {
-            let elapsed = match p.last.as_ref().map(|r| r.state.is_terminal()) {
-                Some(true) => p.changes.last().map_or(Duration::ZERO, |c| c.0),
-                _ => started.elapsed(),
-            };
-            writeln!(err, "\r\x1b[2K{}", progress_line(p, elapsed, true))?;
-        }
-        *drawn = true;
-    } else {
-        for (p, printed) in all.iter().zip(printed_changes.iter_mut()) {
-            for (at, state) in p.changes.iter().skip(*printed) {
-                writeln!(
-                    err,
-                    "{:>5.1}s {:<9} {} {} {}",
-                    at.as_secs_f64(),
-                    p.vendor.id(),
-                    bar(Some(*state)),
-                    p.task,
-                    state.as_str()
-                )?;
-            }
-            *printed = p.changes.len();
-        }
+        *printed = p.changes.len();
     }
     err.flush()?;
     Ok(())

@@ -84,8 +84,31 @@ pub struct Io<'a> {
     pub out: &'a mut (dyn Write + Send),
     /// Standard error.
     pub err: &'a mut (dyn Write + Send),
-    /// Whether stdout is a terminal (table output, colours, live progress).
+    /// Whether stdout is a terminal (table output by default; colours with `--color auto`).
     pub terminal: bool,
+    /// Whether stderr is a terminal: `--watch` and `demo --watch` then draw live progress
+    /// on the process's stderr (through `indicatif`) instead of one line per change.
+    pub err_terminal: bool,
+    /// The terminal's width in columns, when stdout is one; otherwise `COLUMNS` is used
+    /// when set, and tables have no width limit when it is not.
+    pub width: Option<usize>,
+}
+
+/// The width of the terminal stdout is, in columns; `None` when stdout is not a terminal.
+pub fn terminal_width() -> Option<usize> {
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_rows, columns)| usize::from(columns))
+}
+
+/// Whether to colour: `--color always`/`never` decide; `auto` colours a terminal unless
+/// `NO_COLOR` is set to anything but the empty string (<https://no-color.org>).
+pub fn colour_enabled(choice: cli::ColorChoice, terminal: bool, no_color: Option<&str>) -> bool {
+    match choice {
+        cli::ColorChoice::Always => true,
+        cli::ColorChoice::Never => false,
+        cli::ColorChoice::Auto => terminal && no_color.is_none_or(str::is_empty),
+    }
 }
 
 /// The context of one command.
@@ -93,6 +116,10 @@ pub(crate) struct Ctx<'a, 'b> {
     pub global: &'a Global,
     pub settings: &'a Settings,
     pub io: &'a mut Io<'b>,
+    /// How stdout is laid out (width, colour).
+    pub layout: output::Layout,
+    /// Whether progress on stderr is coloured.
+    pub err_colour: bool,
 }
 
 impl Ctx<'_, '_> {
@@ -108,13 +135,11 @@ impl Ctx<'_, '_> {
     pub fn print_one(&mut self, r: &Recording) -> std::io::Result<()> {
         match self.format() {
             OutputFormat::Json => writeln!(self.io.out, "{}", output::json_line(r)),
-            OutputFormat::Table => {
-                write!(
-                    self.io.out,
-                    "{}",
-                    output::recording_detail(r, self.io.terminal)
-                )
-            }
+            OutputFormat::Table => write!(
+                self.io.out,
+                "{}",
+                output::recordings_with_files(std::slice::from_ref(r), self.layout)
+            ),
         }
     }
 
@@ -138,8 +163,8 @@ impl Ctx<'_, '_> {
         writeln!(self.io.out, "{text}")
     }
 
-    /// Prints a list as it streams: JSON Lines, or a table (rows buffered per page is not
-    /// possible for aligned columns, so the table is printed at the end).
+    /// Prints a list as it streams: JSON Lines, or a table (aligned columns need every row,
+    /// so the table is printed at the end).
     ///
     /// `files_note`: set when the listed answers do not carry files; the table then shows a
     /// dash in FILES and prints the note on stderr.
@@ -150,7 +175,7 @@ impl Ctx<'_, '_> {
     ) -> Result<(), Failure> {
         use futures::StreamExt as _;
         let format = self.format();
-        let mut rows = Vec::new();
+        let mut recordings = Vec::new();
         while let Some(item) = items.next().await {
             let r = item?;
             match format {
@@ -158,18 +183,16 @@ impl Ctx<'_, '_> {
                     writeln!(self.io.out, "{}", output::json_line(&r))?;
                     self.io.out.flush()?;
                 }
-                OutputFormat::Table => rows.push(output::table_row_with(
-                    &r,
-                    self.io.terminal,
-                    files_note.is_none(),
-                )),
+                OutputFormat::Table => recordings.push(r),
             }
         }
         if format == OutputFormat::Table {
-            if rows.is_empty() {
+            if recordings.is_empty() {
                 writeln!(self.io.err, "no recordings")?;
             } else {
-                write!(self.io.out, "{}", output::table(rows))?;
+                let table =
+                    output::recordings_table(&recordings, files_note.is_none(), self.layout);
+                write!(self.io.out, "{table}")?;
                 if let Some(note) = files_note {
                     writeln!(self.io.err, "note: {note}")?;
                 }
@@ -180,6 +203,10 @@ impl Ctx<'_, '_> {
 
     /// Polls `task` until it is terminal, reporting each state change on stderr; prints the
     /// final recording. Returns the exit code.
+    ///
+    /// On a terminal's stderr a spinner shows the latest state and how long the wait has
+    /// run, each change and each failed poll printed once above it; elsewhere, one line per
+    /// change or failed poll.
     pub async fn watch(
         &mut self,
         query: &dyn record_facade::RecordingQuery,
@@ -191,24 +218,39 @@ impl Ctx<'_, '_> {
             interval.saturating_mul(4).max(interval),
             self.global.max_wait,
         );
-        let live = self.io.terminal;
+        let colour = self.err_colour;
+        let spinner = self.io.err_terminal.then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} {wide_msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.set_message(format!(
+                "{} {task}: waiting for the first answer",
+                task.vendor().id()
+            ));
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
         // JSON: one line per observed state change on stdout (JSON Lines); the waiter
         // reports the terminal state as a change too, so the last line is the final state.
         let json = self.format() == OutputFormat::Json;
         let out = &mut *self.io.out;
         // Both observers write progress to stderr.
         let err = std::sync::Mutex::new((&mut *self.io.err, None::<std::io::Error>));
-        let progress = |line: &str| {
+        let progress = |line: &str, status: Option<String>| {
+            if let Some(bar) = &spinner {
+                bar.println(line);
+                if let Some(status) = status {
+                    bar.set_message(status);
+                }
+                return;
+            }
             let mut guard = err
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             let (w, failed) = &mut *guard;
-            let written = if live {
-                write!(w, "\r\x1b[2K{line}").and_then(|()| w.flush())
-            } else {
-                writeln!(w, "{line}")
-            };
-            if let Err(e) = written {
+            if let Err(e) = writeln!(w, "{line}").and_then(|()| w.flush()) {
                 failed.get_or_insert(e);
             }
         };
@@ -225,34 +267,44 @@ impl Ctx<'_, '_> {
                             out_failed.get_or_insert(e);
                         }
                     }
-                    progress(&format!(
-                        "{} {} {} {} ({}: {}), {} file(s)",
-                        output::format_time(Some(now_ms())),
-                        r.vendor.id(),
-                        r.task,
-                        output::state_text(r.state, live),
+                    let state = output::state_text(r.state, colour);
+                    let status = format!(
+                        "{} ({}: {}), {} file(s)",
+                        state,
                         r.vendor_status.code,
                         r.vendor_status.meaning,
                         r.files.len()
-                    ));
+                    );
+                    progress(
+                        &format!(
+                            "{} {} {} {status}",
+                            output::format_time(Some(now_ms())),
+                            r.vendor.id(),
+                            r.task,
+                        ),
+                        Some(format!("{} {status}", r.vendor.id())),
+                    );
                 },
                 // What is being retried, so that a wait on a failing endpoint is not silent.
                 |e| {
-                    progress(&format!(
-                        "{} poll failed, retrying: {e}",
-                        output::format_time(Some(now_ms()))
-                    ));
+                    progress(
+                        &format!(
+                            "{} poll failed, retrying: {e}",
+                            output::format_time(Some(now_ms()))
+                        ),
+                        None,
+                    );
                 },
             )
             .await;
+        if let Some(bar) = &spinner {
+            bar.finish_and_clear();
+        }
         let (_, err_failed) = err
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(e) = out_failed.or(err_failed) {
             return Err(Failure::Io(e));
-        }
-        if live {
-            writeln!(self.io.err)?;
         }
         match result {
             Ok(r) => {
@@ -302,6 +354,11 @@ pub async fn run(
             return code;
         }
     };
+    // Read before `env` moves into the settings.
+    let no_color = env("NO_COLOR");
+    let columns = env("COLUMNS")
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
     let settings = match Settings::load(
         cli.global.config.as_deref(),
         cli.global.profile.as_deref(),
@@ -313,10 +370,17 @@ pub async fn run(
             return exit::USAGE;
         }
     };
+    let layout = output::Layout {
+        width: io.width.or(columns),
+        colour: colour_enabled(cli.global.color, io.terminal, no_color.as_deref()),
+    };
+    let err_colour = colour_enabled(cli.global.color, io.err_terminal, no_color.as_deref());
     let mut ctx = Ctx {
         global: &cli.global,
         settings: &settings,
         io,
+        layout,
+        err_colour,
     };
     match vendors::dispatch(&mut ctx, &cli.command).await {
         Ok(code) => code,

@@ -21,12 +21,19 @@ async fn main() -> std::process::ExitCode {
             .init();
     }
     let terminal = std::io::stdout().is_terminal();
+    let err_terminal = std::io::stderr().is_terminal();
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();
     let mut io = recq::Io {
         out: &mut out,
         err: &mut err,
         terminal,
+        err_terminal,
+        width: if terminal {
+            recq::terminal_width()
+        } else {
+            None
+        },
     };
     let code = recq::run(args, |name| std::env::var(name).ok(), &mut io).await;
     std::process::ExitCode::from(u8::try_from(code).unwrap_or(1))

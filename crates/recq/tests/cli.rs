@@ -139,7 +139,7 @@ async fn table_output_is_readable_and_uncoloured_off_a_terminal() {
     assert!(r.stdout.starts_with("VENDOR"), "{}", r.stdout);
     assert!(r.stdout.contains("completed"));
     assert!(
-        r.stdout.contains("2020-09-27T15:44:12.099Z"),
+        r.stdout.contains("2020-09-27 15:44:12.099Z"),
         "{}",
         r.stdout
     );

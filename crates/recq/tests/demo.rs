@@ -109,7 +109,14 @@ fn demo_table_has_every_vendor_the_files_and_the_backup_storage_warning() {
     let run = recq(&["demo", "--output", "table"]);
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     let mut lines = run.stdout.lines();
-    assert!(lines.next().unwrap().starts_with("VENDOR     TASK"));
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        [
+            "VENDOR", "TASK", "STATE", "VENDOR", "STATUS", "STARTED", "ENDED", "FILES", "STOP",
+            "REASON"
+        ]
+    );
     for v in Vendor::ALL {
         assert!(
             run.stdout.lines().any(|l| l.starts_with(v.id())),
@@ -125,7 +132,7 @@ fn demo_table_has_every_vendor_the_files_and_the_backup_storage_warning() {
     );
     assert!(
         run.stdout
-            .contains("warning: zego: QmFja3VwRTRJeXZF_room-backup"),
+            .contains("warning: zego QmFja3VwRTRJeXZF: QmFja3VwRTRJeXZF_room-backup"),
         "{}",
         run.stdout
     );

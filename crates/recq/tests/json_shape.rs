@@ -292,6 +292,8 @@ async fn run(args: &[&str], env: &'static [(&'static str, &'static str)]) -> (i3
         out: &mut out,
         err: &mut err,
         terminal: false,
+        err_terminal: false,
+        width: None,
     };
     let argv = std::iter::once("recq")
         .chain(args.iter().copied())

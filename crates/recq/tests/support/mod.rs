@@ -81,15 +81,21 @@ pub fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
 /// scanned here: the demo is never given them, and the ZEGO test secret happens to equal
 /// the scenario's public Agora App ID.
 pub fn run_demo(args: &[&str]) -> Run {
+    run_demo_with(args, &[])
+}
+
+/// [`run_demo`] with `env` (no credentials: `COLUMNS`, `NO_COLOR` and the like).
+pub fn run_demo_with(args: &[&str], env: &[(&str, &str)]) -> Run {
     let home = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("recq")
-        .unwrap()
-        .env_clear()
+    let mut cmd = Command::cargo_bin("recq").unwrap();
+    cmd.env_clear()
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .args(args)
-        .output()
-        .unwrap();
+        .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
     let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
