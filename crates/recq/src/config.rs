@@ -203,6 +203,7 @@ impl Settings {
         };
         if let Some(p) = &path {
             refuse_unknown_keys(p, &parsed)?;
+            refuse_values_of_the_wrong_type(p, &parsed)?;
         }
         let explicit_profile = explicit_profile
             .map(str::to_owned)
@@ -342,6 +343,58 @@ fn parse_error(path: &std::path::Path, text: &str, error: &toml::de::Error) -> C
             "config file {} is not valid TOML (content not shown: it may hold a secret)",
             path.display()
         )),
+    }
+}
+
+/// Refuses a credential value that is not a TOML string (ZEGO's numeric `app_id` may also
+/// be an integer, as the console shows it), naming the file, the section, the key and the
+/// type found, never the value. Without this, a table or an array would be taken as its TOML
+/// text, and an integer secret silently rewritten (`0x1F` is 31, `1_000` is 1000).
+fn refuse_values_of_the_wrong_type(
+    path: &std::path::Path,
+    parsed: &ConfigFile,
+) -> Result<(), ConfigError> {
+    for (profile_name, profile) in &parsed.profiles {
+        let sections = [
+            ("zego", &profile.zego),
+            ("qingcloud", &profile.qingcloud),
+            ("volc", &profile.volc),
+            ("agora", &profile.agora),
+        ];
+        for (vendor, section) in sections {
+            let Some(section) = section else { continue };
+            for (key, value) in &section.values {
+                let integer_ok = vendor == "zego" && key == "app_id";
+                let ok = match value {
+                    toml::Value::String(_) => true,
+                    toml::Value::Integer(_) => integer_ok,
+                    _ => false,
+                };
+                if !ok {
+                    let expected = if integer_ok {
+                        "a string or an integer"
+                    } else {
+                        "a string (in quotes)"
+                    };
+                    return Err(ConfigError(format!(
+                        "config file {}: key `{key}` in section [profiles.{profile_name}.{vendor}] must be {expected}, not {} {} (value not shown: it may be a secret)",
+                        path.display(),
+                        article(value.type_str()),
+                        value.type_str()
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `a` or `an` before a TOML type name.
+fn article(type_name: &str) -> &'static str {
+    if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }
 

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 mod demo;
 pub mod output;
+mod redact;
 mod vendors;
 
 use clap::Parser as _;
@@ -335,7 +336,8 @@ pub async fn run(
 ) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
-        Err(e) => {
+        Err(mut e) => {
+            redact::hide_stray_words(&mut e);
             let code = if e.use_stderr() {
                 exit::USAGE
             } else {

@@ -22,7 +22,7 @@ macro_rules! client {
             b = b.host(region);
         }
         let endpoint = match (ctx.global.endpoint.clone(), file_endpoint) {
-            (Some(url), _) => Some(checked_endpoint(url, "--endpoint")?),
+            (Some(url), _) => Some(checked_endpoint(url, "--endpoint", true)?),
             (None, Some(url)) => Some(checked_endpoint(
                 url,
                 &format!(
@@ -34,6 +34,7 @@ macro_rules! client {
                         .as_ref()
                         .map_or_else(|| "the config file".to_owned(), |p| p.display().to_string())
                 ),
+                false,
             )?),
             (None, None) => None,
         };
@@ -54,16 +55,24 @@ macro_rules! client {
 }
 
 /// Checks an endpoint the user gave (`--endpoint` or a profile's `endpoint`): an absolute
-/// `http` or `https` URL. The message names where the value came from, in the user's terms.
-fn checked_endpoint(url: String, source: &str) -> Result<String, Failure> {
+/// `http` or `https` URL. The message names where the value came from, in the user's terms,
+/// and quotes the value only when `quote` is set (for `--endpoint`, which the user just
+/// typed): a value from the config file is never echoed (issue 12 §1; a URL may carry a
+/// `user:password@`).
+fn checked_endpoint(url: String, source: &str, quote: bool) -> Result<String, Failure> {
     let scheme_ok = url.split_once("://").is_some_and(|(scheme, rest)| {
         matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") && !rest.is_empty()
     });
     if scheme_ok {
         Ok(url)
     } else {
+        let shown = if quote {
+            format!("`{url}`")
+        } else {
+            "the value (not shown)".to_owned()
+        };
         Err(Failure::Config(ConfigError(format!(
-            "{source}: `{url}` is not an absolute URL with a scheme; expected e.g. http://127.0.0.1:8080 or https://cloudrecord-api.zego.im"
+            "{source}: {shown} is not an absolute URL with a scheme; expected e.g. http://127.0.0.1:8080 or https://cloudrecord-api.zego.im"
         ))))
     }
 }

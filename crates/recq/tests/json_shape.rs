@@ -4,6 +4,9 @@
 //! those types, and `--dry-run` exactly the keys of its table.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)] // test code: a failure should panic
 
+#[allow(dead_code)] // each test file uses part of the shared support
+mod support;
+
 use record_facade::{
     DurationMillis, RawCode, Recording, RecordingFile, RecordingState, TaskRef, UnixMillis, Vendor,
     VendorStatus,
@@ -313,19 +316,30 @@ async fn run(args: &[&str], env: &'static [(&'static str, &'static str)]) -> (i3
         &mut io,
     )
     .await;
-    assert_eq!(code, 0, "{args:?}: {}", String::from_utf8_lossy(&err));
-    (code, String::from_utf8(out).unwrap())
+    let (out, err) = (
+        String::from_utf8(out).unwrap(),
+        String::from_utf8_lossy(&err).into_owned(),
+    );
+    // The shared scan, as for the binary's runs (issue 12 §1): no secret of
+    // support::SECRETS, nor a secret-equivalent form of one, on either stream.
+    for (stream, text) in [("stdout", &out), ("stderr", &err)] {
+        if let Some(which) = support::find_secret(text) {
+            panic!("recq {args:?} printed {which} on {stream}");
+        }
+    }
+    assert_eq!(code, 0, "{args:?}: {err}");
+    (code, out)
 }
 
 #[tokio::test]
 async fn a_dry_run_prints_exactly_the_documented_request_keys() {
     let doc = readme_table("| key | type | content |");
-    let cases: [(&[&str], &'static [(&str, &str)]); 2] = [
+    let cases: [(&[&str], &'static [(&str, &str)]); 3] = [
         (
             &["zego", "status", "X3CgNeE4I1qAAABN"],
             &[
                 ("ZEGO_APP_ID", "1234567890"),
-                ("ZEGO_SERVER_SECRET", "0123456789abcdef0123456789abcdef"),
+                ("ZEGO_SERVER_SECRET", support::ZEGO_SECRET),
             ],
         ),
         (
@@ -334,7 +348,26 @@ async fn a_dry_run_prints_exactly_the_documented_request_keys() {
             ],
             &[
                 ("VOLC_ACCESSKEY", "AKLTtest"),
-                ("VOLC_SECRETKEY", "volcSecretAccessKey0123456789"),
+                ("VOLC_SECRETKEY", support::VOLC_SECRET),
+                ("VOLC_SESSION_TOKEN", support::VOLC_TOKEN),
+            ],
+        ),
+        (
+            &[
+                "agora",
+                "query",
+                "--app-id",
+                "a",
+                "--resource-id",
+                "r",
+                "--sid",
+                "s",
+                "--mode",
+                "mix",
+            ],
+            &[
+                ("AGORA_CUSTOMER_ID", support::AGORA_CUSTOMER_ID),
+                ("AGORA_CUSTOMER_SECRET", support::AGORA_SECRET),
             ],
         ),
     ];

@@ -15,6 +15,12 @@ pub const VOLC_SECRET: &str = "volcSecretAccessKey0123456789";
 pub const AGORA_SECRET: &str = "agoraCustomerSecret0123";
 /// The secret the config-file tests put on (malformed or bad) lines.
 pub const CONFIG_SECRET: &str = "TOPSECRETVALUE123456";
+/// The Volcengine STS session token the tests use (sent as `X-Security-Token`: as good as
+/// a secret while it lasts).
+pub const VOLC_TOKEN: &str = "volcSessionToken0123456789";
+/// The Agora Customer ID the tests pair with a secret. Not secret itself, but
+/// `base64("{id}:{secret}")`, the HTTP Basic token Agora is sent, is as good as the secret.
+pub const AGORA_CUSTOMER_ID: &str = "customerid";
 
 /// Every secret known to the recq tests: none may appear in any output.
 pub const SECRETS: &[&str] = &[
@@ -23,11 +29,62 @@ pub const SECRETS: &[&str] = &[
     VOLC_SECRET,
     AGORA_SECRET,
     CONFIG_SECRET,
+    VOLC_TOKEN,
 ];
 
-/// The first secret of [`SECRETS`] that `text` contains.
+/// What the scan looks for: each secret of [`SECRETS`], and each secret-equivalent form
+/// derived from one that goes on the wire (the Agora Basic token of [`AGORA_CUSTOMER_ID`]
+/// with each secret, with and without `=` padding), each with a label that names it
+/// without showing it.
+fn needles() -> &'static [(String, String)] {
+    static NEEDLES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    NEEDLES.get_or_init(|| {
+        let mut all = Vec::new();
+        for (i, secret) in SECRETS.iter().enumerate() {
+            all.push((
+                format!("secret #{i} of support::SECRETS"),
+                (*secret).to_owned(),
+            ));
+            let token = base64(format!("{AGORA_CUSTOMER_ID}:{secret}").as_bytes());
+            all.push((
+                format!("the Agora Basic token of AGORA_CUSTOMER_ID with secret #{i}"),
+                token.trim_end_matches('=').to_owned(),
+            ));
+        }
+        all
+    })
+}
+
+/// Standard base64 with padding (RFC 4648 §4), as HTTP Basic uses it.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A label naming the first secret (of [`SECRETS`], or a secret-equivalent form derived
+/// from one, such as the Agora Basic token) that `text` contains; the label never holds
+/// the secret itself.
 pub fn find_secret(text: &str) -> Option<&'static str> {
-    SECRETS.iter().copied().find(|s| text.contains(s))
+    needles()
+        .iter()
+        .find(|(_, needle)| text.contains(needle.as_str()))
+        .map(|(label, _)| label.as_str())
 }
 
 /// The secrets of the emulator's built-in scenario (what `recq demo` signs with), which
@@ -41,6 +98,15 @@ pub fn emulator_secrets() -> Vec<String> {
         c.volc.secret_access_key.expose().to_owned(),
         c.agora.customer_secret.expose().to_owned(),
     ]
+}
+
+/// The HTTP Basic token of the emulator's Agora credentials (without `=` padding): as
+/// good as the secret, so no output of the demo may show it either.
+pub fn emulator_basic_token() -> String {
+    let scenario = record_emulator::Scenario::example().unwrap();
+    let agora = &scenario.credentials.agora;
+    let pair = format!("{}:{}", agora.customer_id, agora.customer_secret.expose());
+    base64(pair.as_bytes()).trim_end_matches('=').to_owned()
 }
 
 /// What one run printed.
@@ -109,6 +175,10 @@ pub fn run_demo_with(args: &[&str], env: &[(&str, &str)]) -> Run {
                 "recq {args:?} printed emulator secret #{which} on {stream}"
             );
         }
+        assert!(
+            !text.contains(&emulator_basic_token()),
+            "recq {args:?} printed the emulator's Agora Basic token on {stream}"
+        );
     }
     run
 }
@@ -116,9 +186,8 @@ pub fn run_demo_with(args: &[&str], env: &[(&str, &str)]) -> Run {
 /// Panics, naming the stream and the arguments but not the secret, if a secret was printed.
 fn assert_no_secret(args: &[&str], run: &Run) {
     for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
-        if let Some(secret) = find_secret(text) {
-            let which = SECRETS.iter().position(|s| *s == secret).unwrap();
-            panic!("recq {args:?} printed secret #{which} of support::SECRETS on {stream}");
+        if let Some(which) = find_secret(text) {
+            panic!("recq {args:?} printed {which} on {stream}");
         }
     }
 }
@@ -131,7 +200,7 @@ fn the_secret_scan_catches_every_known_secret() {
             stdout: String::new(),
             stderr: format!("recq: oops {secret}\n"),
         };
-        assert_eq!(find_secret(&leaked.stderr), Some(*secret));
+        assert!(find_secret(&leaked.stderr).is_some());
         let caught = std::panic::catch_unwind(|| assert_no_secret(&["x"], &leaked));
         assert!(caught.is_err(), "a leaked secret must fail the run");
     }
@@ -141,4 +210,39 @@ fn the_secret_scan_catches_every_known_secret() {
         stderr: String::new(),
     };
     assert_no_secret(&["x"], &clean);
+}
+
+#[test]
+fn the_secret_scan_catches_the_agora_basic_token_of_every_secret() {
+    for secret in SECRETS {
+        let token = base64(format!("{AGORA_CUSTOMER_ID}:{secret}").as_bytes());
+        let leaked = format!("authorization: Basic {token}");
+        assert!(
+            !leaked.contains(secret),
+            "the token is not the secret itself"
+        );
+        let label = find_secret(&leaked).unwrap();
+        assert!(label.contains("Basic token"), "{label}");
+        assert!(!label.contains(secret));
+    }
+}
+
+#[test]
+fn base64_matches_the_rfc_4648_test_vectors() {
+    for (plain, encoded) in [
+        ("", ""),
+        ("f", "Zg=="),
+        ("fo", "Zm8="),
+        ("foo", "Zm9v"),
+        ("foob", "Zm9vYg=="),
+        ("fooba", "Zm9vYmE="),
+        ("foobar", "Zm9vYmFy"),
+    ] {
+        assert_eq!(base64(plain.as_bytes()), encoded);
+    }
+    // The example of RFC 7617 (HTTP Basic).
+    assert_eq!(
+        base64(b"Aladdin:open sesame"),
+        "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+    );
 }
