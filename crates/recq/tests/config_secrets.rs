@@ -263,8 +263,8 @@ fn bad_values(vendor: &str, key: &str) -> Vec<Bad> {
             hidden: SECRET,
         });
     }
-    // Volcengine's SecretAccessKey and session token are refused only when empty or blank.
-    if !matches!(key, "secret_key" | "session_token") {
+    // Every key refuses a control character (a trailing newline pasted from a file).
+    {
         bad.push(Bad {
             toml: format!("\"{SECRET}\\n\""),
             env: Some(format!("{SECRET}\n")),

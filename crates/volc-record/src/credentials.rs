@@ -52,8 +52,10 @@ impl Credentials {
     /// # Errors
     ///
     /// [`ErrorKind::InvalidRequest`] naming the parameter ([`Error::parameter`]
-    /// `access_key_id` or `secret_access_key`) when it is empty, or `access_key_id` when it
-    /// contains whitespace or control characters (it is sent in the `Authorization` header).
+    /// `access_key_id` or `secret_access_key`) when it is empty, `access_key_id` when it
+    /// contains whitespace or control characters (it is sent in the `Authorization` header),
+    /// or `secret_access_key` when it contains a control character (a trailing newline
+    /// pasted from a file would otherwise sign every request wrongly, without a word).
     pub fn new(
         access_key_id: impl Into<String>,
         secret_access_key: impl Into<String>,
@@ -75,6 +77,12 @@ impl Credentials {
         if secret_access_key.is_empty() {
             return Err(invalid("secret_access_key", "must not be empty"));
         }
+        if secret_access_key.chars().any(char::is_control) {
+            return Err(invalid(
+                "secret_access_key",
+                "must not contain control characters (a trailing newline?)",
+            ));
+        }
         Ok(Self {
             access_key_id,
             secret_access_key: SecretString::from(secret_access_key),
@@ -88,13 +96,19 @@ impl Credentials {
     /// # Errors
     ///
     /// [`ErrorKind::InvalidRequest`] naming the parameter `session_token` when it is empty or
-    /// blank.
+    /// blank, or contains whitespace or a control character (it is sent as a header value).
     pub fn with_session_token(mut self, session_token: impl Into<String>) -> Result<Self, Error> {
         let token = session_token.into();
         if token.trim().is_empty() {
             return Err(invalid(
                 "session_token",
                 "must not be empty or only whitespace",
+            ));
+        }
+        if token.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(invalid(
+                "session_token",
+                "must not contain whitespace or control characters (a trailing newline?)",
             ));
         }
         self.session_token = Some(SecretString::from(token));

@@ -1241,3 +1241,20 @@ fn client_futures_can_be_spawned() -> TestResult {
     assert_send(&future);
     Ok(())
 }
+
+#[test]
+fn a_secret_or_token_with_a_control_character_is_refused_naming_the_parameter() {
+    use volc_record::credentials::Credentials;
+    // A trailing newline pasted from a file would sign every request wrongly, silently.
+    let Err(err) = Credentials::new("AKLTexample", "secret\n") else {
+        panic!("a secret with a newline was accepted");
+    };
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(err.parameter(), Some("secret_access_key"));
+    assert!(!err.to_string().contains("secret\n"));
+    let long_term = Credentials::new("AKLTexample", "secret").unwrap_or_else(|e| panic!("{e}"));
+    let Err(err) = long_term.with_session_token("token\n") else {
+        panic!("a token with a newline was accepted");
+    };
+    assert_eq!(err.parameter(), Some("session_token"));
+}
