@@ -106,6 +106,28 @@ impl DurationMillis {
     }
 }
 
+impl UnixMillis {
+    /// The time as RFC 3339 UTC with milliseconds (`2026-12-03T10:00:00.000Z`), for
+    /// messages a person reads; a time before 1970 or after 9999 as `… ms since epoch`.
+    ///
+    /// ```
+    /// use record_core::UnixMillis;
+    /// assert_eq!(UnixMillis(1_764_756_000_123).to_rfc3339(), "2025-12-03T10:00:00.123Z");
+    /// assert_eq!(UnixMillis(-1).to_rfc3339(), "-1 ms since epoch");
+    /// assert_eq!(UnixMillis(i64::MAX).to_rfc3339(), format!("{} ms since epoch", i64::MAX));
+    /// ```
+    pub fn to_rfc3339(self) -> String {
+        /// 9999-12-31T23:59:59.999Z, the last instant RFC 3339's four-digit year holds.
+        const LAST: i64 = 253_402_300_799_999;
+        match self.to_system_time() {
+            Some(t) if (0..=LAST).contains(&self.0) => {
+                humantime::format_rfc3339_millis(t).to_string()
+            }
+            _ => self.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for UnixMillis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ms since epoch", self.0)

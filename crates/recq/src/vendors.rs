@@ -220,7 +220,23 @@ fn zego_window(args: &ZegoTasks) -> Result<(UnixMillis, UnixMillis), Failure> {
     match (args.start, args.end, args.since) {
         (Some(s), Some(e), _) => Ok((UnixMillis(s), UnixMillis(e))),
         (_, _, since) => {
+            let given = since.is_some();
             let since = since.unwrap_or(std::time::Duration::from_secs(24 * 3600));
+            // ZEGO refuses a StartTime earlier than 3 days before its own clock: say so in
+            // the terms the user typed, before anything is sent.
+            let limit = std::time::Duration::from_millis(
+                u64::try_from(zego::validation::DESCRIBE_TASKS_MAX_WINDOW.as_millis())
+                    .unwrap_or(u64::MAX),
+            );
+            if given && since > limit {
+                return Err(Failure::Config(ConfigError(format!(
+                    "--since {}: ZEGO DescribeTasks reaches back at most 3 days (the earliest \
+                     start it accepts now is {}); use --since 3d or less, or --start/--end",
+                    humantime::format_duration(since),
+                    now.saturating_sub(zego::validation::DESCRIBE_TASKS_MAX_WINDOW)
+                        .to_rfc3339()
+                ))));
+            }
             let ms = i64::try_from(since.as_millis())
                 .map_err(|_| Failure::Config(ConfigError("--since is too long".to_owned())))?;
             Ok((UnixMillis(now.0.saturating_sub(ms)), now))

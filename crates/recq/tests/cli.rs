@@ -921,3 +921,41 @@ async fn config_file_profiles_and_the_environment_wins() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("/nonexistent/recq.toml"));
 }
+
+#[tokio::test]
+async fn since_beyond_zegos_3_days_names_the_flag_and_gives_times_in_rfc_3339() {
+    // Nothing is sent: the endpoint is a closed port.
+    let r = recq(
+        &[
+            "zego",
+            "tasks",
+            "--status",
+            "ended",
+            "--since",
+            "5d",
+            "--endpoint",
+            "http://127.0.0.1:9",
+        ],
+        ZEGO_ENV,
+    )
+    .await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("recq: --since 5days: "),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("use --since 3d or less"), "{}", r.stderr);
+    // The earliest start as RFC 3339 (`2026-12-01T10:00:00.000Z`), not raw milliseconds.
+    let earliest = r
+        .stderr
+        .split("the earliest start it accepts now is ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(
+        earliest.len() == 24 && earliest.ends_with('Z') && earliest.as_bytes()[10] == b'T',
+        "{earliest}"
+    );
+    assert!(!r.stderr.contains(" ms"), "{}", r.stderr);
+}

@@ -34,9 +34,9 @@ pub fn describe_tasks_request(req: &DescribeTasksRequest, clock: &dyn Clock) -> 
         return Err(Error::invalid_parameter(
             "StartTime",
             format!(
-                "must not be earlier than 3 days before now (earliest {} ms), got {} ms",
-                earliest.as_millis(),
-                start.as_millis()
+                "must not be earlier than 3 days before now (earliest {}), got {}",
+                earliest.to_rfc3339(),
+                start.to_rfc3339()
             ),
         ));
     }
@@ -44,9 +44,9 @@ pub fn describe_tasks_request(req: &DescribeTasksRequest, clock: &dyn Clock) -> 
         return Err(Error::invalid_parameter(
             "EndTime",
             format!(
-                "must be greater than StartTime ({} ms), got {} ms",
-                start.as_millis(),
-                end.as_millis()
+                "must be later than StartTime ({}), got {}",
+                start.to_rfc3339(),
+                end.to_rfc3339()
             ),
         ));
     }

@@ -397,3 +397,27 @@ fn validation_function_is_usable_directly() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn window_errors_give_times_in_rfc_3339_not_raw_milliseconds() {
+    let start = NOW
+        .saturating_sub(THREE_DAYS)
+        .saturating_sub(DurationMillis(1));
+    let Err(err) = tasks()
+        .start_time(start)
+        .end_time(NOW)
+        .build_with_clock(&clock())
+    else {
+        panic!("a window reaching back over 3 days was accepted");
+    };
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!(
+            "(earliest {}), got {}",
+            NOW.saturating_sub(THREE_DAYS).to_rfc3339(),
+            start.to_rfc3339()
+        )),
+        "{text}"
+    );
+    assert!(!text.contains(&start.as_millis().to_string()), "{text}");
+}
