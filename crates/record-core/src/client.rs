@@ -89,12 +89,18 @@ impl ClientSettings {
 /// assert_eq!(url.as_str(), "http://127.0.0.1:8080/");
 /// assert!(record_core::client::parse_base_url("ftp://example.com").is_err());
 /// assert!(record_core::client::parse_base_url("example.com").is_err());
+/// // An error quotes the URL, never a password in it.
+/// let err = record_core::client::parse_base_url("http://user:hunter2@127.0.0.1:1/").unwrap_err();
+/// assert_eq!(err.message(), "`http://***@127.0.0.1:1/`: credentials do not belong in the base URL");
+/// let err = record_core::client::parse_base_url("http://user:hunter2@[::1/").unwrap_err();
+/// assert!(!err.to_string().contains("hunter2"), "{err}");
 /// ```
 ///
 /// # Errors
 /// [`ErrorKind::InvalidRequest`] with parameter `base_url`.
 pub fn parse_base_url(input: &str) -> Result<reqwest::Url, Error> {
-    let bad = |why: &str| Error::invalid_parameter("base_url", format!("`{input}`: {why}"));
+    let shown = without_userinfo(input);
+    let bad = |why: &str| Error::invalid_parameter("base_url", format!("`{shown}`: {why}"));
     let mut url = reqwest::Url::parse(input.trim()).map_err(|e| bad(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("the scheme must be http or https"));
@@ -111,6 +117,19 @@ pub fn parse_base_url(input: &str) -> Result<reqwest::Url, Error> {
     let trimmed = url.path().trim_end_matches('/').to_owned();
     url.set_path(&trimmed);
     Ok(url)
+}
+
+/// `input` with any `user:password@` before its host replaced by `***@`, so that an error
+/// quoting a URL never shows a password.
+fn without_userinfo(input: &str) -> String {
+    let Some((scheme, rest)) = input.split_once("://") else {
+        return input.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => input.to_owned(),
+    }
 }
 
 /// Joins a base URL and an endpoint path (`/v1/cloudRecord`): the base's own path, if

@@ -18,24 +18,36 @@ macro_rules! client {
         let ctx: &Ctx<'_, '_> = $ctx;
         let (file_endpoint, file_region) = ctx.settings.endpoint_and_region($vendor);
         let mut b = $builder;
-        if let Some(region) = ctx.global.region.clone().or(file_region) {
+        if let Some(region) = ctx.global.region.clone().or(file_region.clone()) {
             b = b.host(region);
         }
+        let file_key = |key: &str| {
+            format!(
+                "`{key}` under [profiles.{}.{}] in {}",
+                ctx.settings.profile_name,
+                $vendor,
+                ctx.settings
+                    .path
+                    .as_ref()
+                    .map_or_else(|| "the config file".to_owned(), |p| p.display().to_string())
+            )
+        };
+        // Where the host came from, in the user's terms, for an error about it.
+        let mut host_source = match (&ctx.global.region, &file_region) {
+            (Some(_), _) => Some("--region".to_owned()),
+            (None, Some(_)) => Some(file_key("region")),
+            (None, None) => None,
+        };
         let endpoint = match (ctx.global.endpoint.clone(), file_endpoint) {
-            (Some(url), _) => Some(checked_endpoint(url, "--endpoint", true)?),
-            (None, Some(url)) => Some(checked_endpoint(
-                url,
-                &format!(
-                    "`endpoint` under [profiles.{}.{}] in {}",
-                    ctx.settings.profile_name,
-                    $vendor,
-                    ctx.settings
-                        .path
-                        .as_ref()
-                        .map_or_else(|| "the config file".to_owned(), |p| p.display().to_string())
-                ),
-                false,
-            )?),
+            (Some(url), _) => {
+                host_source = Some("--endpoint".to_owned());
+                Some(checked_endpoint(url, "--endpoint", true)?)
+            }
+            (None, Some(url)) => {
+                let source = file_key("endpoint");
+                host_source = Some(source.clone());
+                Some(checked_endpoint(url, &source, false)?)
+            }
             (None, None) => None,
         };
         if let Some(url) = endpoint {
@@ -50,7 +62,7 @@ macro_rules! client {
                 ..RetryPolicy::default()
             });
         }
-        b.build()
+        b.build().map_err(|e| host_error(e, host_source.as_deref()))
     }};
 }
 
@@ -59,6 +71,26 @@ macro_rules! client {
 /// and quotes the value only when `quote` is set (for `--endpoint`, which the user just
 /// typed): a value from the config file is never echoed (issue 12 §1; a URL may carry a
 /// `user:password@`).
+/// An error about the base URL the SDK calls `base_url`, told in the terms of where the
+/// host came from (`--endpoint`, `--region` or the config file's key) as a usage error;
+/// any other error as it is. A URL from the config file is not quoted (see
+/// [`checked_endpoint`]).
+fn host_error(e: Error, source: Option<&str>) -> Failure {
+    match source {
+        Some(source) if e.parameter() == Some("base_url") => {
+            let message = e.message();
+            let message = match message.strip_prefix('`').and_then(|m| m.split_once("`: ")) {
+                Some((_url, why)) if !source.starts_with("--") => {
+                    format!("the value (not shown): {why}")
+                }
+                _ => message.to_owned(),
+            };
+            Failure::Config(ConfigError(format!("{source}: {message}")))
+        }
+        _ => Failure::Sdk(e),
+    }
+}
+
 fn checked_endpoint(url: String, source: &str, quote: bool) -> Result<String, Failure> {
     let scheme_ok = url.split_once("://").is_some_and(|(scheme, rest)| {
         matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") && !rest.is_empty()

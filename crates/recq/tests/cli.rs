@@ -959,3 +959,30 @@ async fn since_beyond_zegos_3_days_names_the_flag_and_gives_times_in_rfc_3339() 
     );
     assert!(!r.stderr.contains(" ms"), "{}", r.stderr);
 }
+
+#[tokio::test]
+async fn a_bad_region_or_endpoint_is_named_by_its_flag_and_a_password_never_shown() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--region", "nowhere"],
+            "recq: --region: ZEGO documents no host named `nowhere`",
+        ),
+        (
+            &["--endpoint", "http://user:hunter2pw@127.0.0.1:1/"],
+            "recq: --endpoint: `http://***@127.0.0.1:1/`: credentials do not belong",
+        ),
+        (
+            &["--endpoint", "http://127.0.0.1:1/?a=b"],
+            "recq: --endpoint: `http://127.0.0.1:1/?a=b`: a base URL takes no query",
+        ),
+    ];
+    for (flags, expected) in cases {
+        let mut args = vec!["zego", "status", "X3CgNeE4I1qAAABN"];
+        args.extend_from_slice(flags);
+        let r = recq(&args, ZEGO_ENV).await;
+        assert_eq!(r.code, 2, "{flags:?}: {}", r.stderr);
+        assert!(r.stderr.starts_with(expected), "{flags:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("base_url"), "{}", r.stderr);
+        assert!(!r.stderr.contains("hunter2pw"), "{}", r.stderr);
+    }
+}
