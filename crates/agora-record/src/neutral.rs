@@ -323,7 +323,7 @@ impl RecordingQuery for Client {
         Ok(response.to_recording_for(&request))
     }
 
-    /// Agora cannot list recordings: the stream yields one [`ErrorKind::InvalidRequest`]
+    /// Agora cannot list recordings: the stream yields one [`ErrorKind::Unsupported`]
     /// error and ends, without sending anything.
     fn list(&self, _filter: &ListFilter) -> RecordingStream<'_> {
         let err = record_core::unsupported(

@@ -839,7 +839,7 @@ async fn list_is_unsupported_and_sends_nothing() -> TestResult {
         let Some(Err(e)) = items.first() else {
             return Err(format!("{filter:?}: expected one error, got {items:?}").into());
         };
-        assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+        assert_eq!(e.kind(), ErrorKind::Unsupported);
         assert_eq!(e.vendor(), Some(Vendor::Agora));
     }
     assert!(received(&server).await.is_empty());

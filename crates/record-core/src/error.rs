@@ -34,6 +34,9 @@ pub enum ErrorKind {
     /// The client is not configured so that it can send anything: a credential is missing
     /// or malformed, a base URL or host is not usable. Found locally; nothing was sent.
     InvalidConfiguration,
+    /// The vendor does not offer this operation or filter (Volcengine and Agora have no
+    /// list API; QingCloud documents no start or stop). Found locally; nothing was sent.
+    Unsupported,
 }
 
 impl ErrorKind {
@@ -59,6 +62,7 @@ impl ErrorKind {
             Self::Decode => "decode",
             Self::Vendor => "vendor",
             Self::InvalidConfiguration => "invalid_configuration",
+            Self::Unsupported => "unsupported",
         }
     }
 
@@ -76,6 +80,7 @@ impl ErrorKind {
             Self::Decode,
             Self::Vendor,
             Self::InvalidConfiguration,
+            Self::Unsupported,
         ]
         .into_iter()
         .find(|k| k.as_str() == name)
@@ -231,6 +236,12 @@ impl Error {
         let mut e = Self::new(ErrorKind::InvalidRequest, problem);
         e.inner.parameter = Some(parameter.into());
         e
+    }
+
+    /// Sets the name of the parameter the error is about.
+    pub fn with_parameter(mut self, parameter: impl Into<Cow<'static, str>>) -> Self {
+        self.inner.parameter = Some(parameter.into());
+        self
     }
 
     /// Sets the vendor.
@@ -434,7 +445,10 @@ impl fmt::Display for Error {
             }
             f.write_str(": ")?;
         }
-        if let Some(p) = &i.parameter {
+        // An unsupported request says so itself ("… does not support …").
+        if let Some(p) = &i.parameter
+            && i.kind != ErrorKind::Unsupported
+        {
             write!(f, "invalid parameter `{p}`: ")?;
         }
         f.write_str(&i.message)?;

@@ -96,8 +96,9 @@ pub trait RecordingQuery: Send + Sync + fmt::Debug {
 
     /// Lists recordings lazily: a page is requested only when the stream needs it, one
     /// page is held in memory, and the stream ends on an empty or repeated page. Vendors
-    /// that cannot list ([`Capabilities::list`] false) yield one
-    /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) error.
+    /// that cannot list ([`Capabilities::list`] false), and filters a vendor cannot apply,
+    /// yield one [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) error
+    /// ([`unsupported`]), nothing sent.
     fn list(&self, filter: &ListFilter) -> RecordingStream<'_>;
 }
 
@@ -113,10 +114,16 @@ pub fn wrong_vendor(expected: Vendor, task: &TaskRef) -> Error {
     .with_vendor(expected)
 }
 
-/// The error for a list a vendor cannot serve.
+/// The error for a list (or a filter of one) a vendor cannot serve: an
+/// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) error naming the parameter
+/// `filter` and the vendor; nothing is sent.
 pub fn unsupported(vendor: Vendor, what: &str) -> Error {
-    Error::invalid_parameter("filter", format!("{vendor} does not support {what}"))
-        .with_vendor(vendor)
+    Error::new(
+        crate::ErrorKind::Unsupported,
+        format!("{vendor} does not support {what}"),
+    )
+    .with_parameter("filter")
+    .with_vendor(vendor)
 }
 
 /// One page of a listing.

@@ -40,7 +40,7 @@ pub fn exit_code(e: &Error) -> i32 {
     match e.kind() {
         // Parameters refused locally are usage errors; refused by the vendor, vendor errors.
         ErrorKind::InvalidRequest if e.http_status().is_none() => exit::USAGE,
-        ErrorKind::InvalidConfiguration => exit::USAGE,
+        ErrorKind::InvalidConfiguration | ErrorKind::Unsupported => exit::USAGE,
         ErrorKind::NotFound => exit::NOT_FOUND,
         ErrorKind::Unauthenticated | ErrorKind::PermissionDenied => exit::AUTH,
         ErrorKind::Timeout | ErrorKind::Transport => exit::TRANSPORT,

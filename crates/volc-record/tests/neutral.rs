@@ -734,7 +734,7 @@ async fn list_is_one_unsupported_error_without_a_request() -> TestResult {
         let Some(Err(err)) = items.into_iter().next() else {
             panic!("{filter:?}: not an error");
         };
-        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+        assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
         assert_eq!(err.vendor(), Some(Vendor::Volcengine));
         assert!(err.message().contains("listing"), "{err}");
     }

@@ -568,11 +568,12 @@ pub fn id_of(task: &TaskRef) -> String {
 }
 
 /// Asserts `e` is the typed "unsupported" answer of `vendor`
-/// ([`record_facade::unsupported`]): an invalid `filter`, naming the vendor.
+/// ([`record_facade::unsupported`]): an `unsupported` error about the `filter`, naming
+/// the vendor.
 pub fn assert_unsupported(e: &record_facade::Error, vendor: Vendor) {
     let reference = record_facade::unsupported(vendor, "x");
     assert_eq!(e.kind(), reference.kind(), "{e}");
-    assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
+    assert_eq!(e.kind(), ErrorKind::Unsupported, "{e}");
     assert_eq!(e.parameter(), reference.parameter(), "{e}");
     assert_eq!(e.vendor(), Some(vendor), "{e}");
     assert!(e.message().contains("does not support"), "{e}");
