@@ -15,6 +15,9 @@
 //! * the vendor-neutral view: [`Recording`], [`RecordingFile`], [`TaskRef`], the
 //!   [`RecordingQuery`] trait with its [`Capabilities`], the lazy page walker [`paginate`]
 //!   and the [`Waiter`];
+//! * [`service`]: the one client every vendor crate is built on (a vendor supplies its
+//!   [`service::Protocol`]: signer, hosts, rate limit; per operation [`service::Encode`] and
+//!   [`service::Decode`]);
 //! * [`client`] and [`transport`]: what every vendor client shares;
 //! * [`testing`]: helpers for fixture round-trip tests.
 
@@ -28,6 +31,7 @@ mod query;
 mod rate_limit;
 mod recording;
 mod retry;
+pub mod service;
 mod state;
 pub mod testing;
 mod time;

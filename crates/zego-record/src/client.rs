@@ -83,27 +83,88 @@
 
 use crate::{
     Credentials, DescribeRecordStatusRequest, DescribeRecordStatusResponse, DescribeTasksRequest,
-    DescribeTasksResponse, VENDOR, error_code_info, hosts, signing,
+    DescribeTasksResponse, VENDOR, endpoints, error_code_info, hosts, signing,
 };
-use record_core::client::{
-    ClientSettings, PreparedRequest, decode_json, error_for_status, join_path,
+use record_core::client::{PreparedRequest, decode_json, error_for_status, join_path};
+use record_core::service::{
+    Decode, Encode, NonceSource, Protocol, Service, ServiceBuilder, Signer, UsesNonce, json_request,
 };
-use record_core::transport::{
-    Operation, RateLimitScope, RawResponse, Transport, TransportConfig, retry_after,
-};
-use record_core::{Clock, EndpointInfo, Error, ErrorKind, SystemClock};
+use record_core::transport::{RateLimitScope, RawResponse, TransportConfig, retry_after};
+use record_core::{Clock, EndpointInfo, Error, ErrorKind, UnixMillis, Vendor};
 use serde::Deserialize;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
 
 /// ZEGO's documented rate limit of each query action, in requests per second (the client's
-/// default, counted separately for `DescribeRecordStatus` and `DescribeTasks`).
-pub const DEFAULT_RATE_LIMIT_PER_SEC: u32 = 10;
+/// default, counted separately for `DescribeRecordStatus` and `DescribeTasks`), from the
+/// spec.
+pub const DEFAULT_RATE_LIMIT_PER_SEC: u32 =
+    match endpoints::DESCRIBE_RECORD_STATUS.rate_limit_per_sec {
+        Some(n) => n,
+        None => 0,
+    };
 
-/// A source of `SignatureNonce` values.
-type NonceSource = Arc<dyn Fn() -> String + Send + Sync>;
+/// ZEGO's protocol for [`record_core::service::Service`]: the credentials and the nonce
+/// source; every attempt is signed with [`signing::sign`] (a new `SignatureNonce`, the
+/// clock's current second), the signed common parameters making up the query string.
+pub struct ZegoProtocol {
+    credentials: Credentials,
+    nonce_source: NonceSource,
+}
+
+impl ZegoProtocol {
+    /// The protocol for `credentials`, with random nonces ([`signing::generate_nonce`]).
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            nonce_source: Arc::new(signing::generate_nonce),
+        }
+    }
+}
+
+impl fmt::Debug for ZegoProtocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ZegoProtocol")
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Signer for ZegoProtocol {
+    fn sign(
+        &self,
+        request: &mut reqwest::Request,
+        endpoint: &EndpointInfo,
+        now: UnixMillis,
+    ) -> Result<(), Error> {
+        let nonce = (self.nonce_source)();
+        let action = endpoint.action.unwrap_or(endpoint.name);
+        let signed = signing::sign(&self.credentials, action, &nonce, now.to_seconds())?;
+        request.url_mut().set_query(Some(&signed.query_string()));
+        Ok(())
+    }
+}
+
+impl UsesNonce for ZegoProtocol {
+    /// A source that returns an empty string makes every call fail with an
+    /// [`ErrorKind::InvalidRequest`] error naming `SignatureNonce`.
+    fn set_nonce_source(&mut self, source: NonceSource) {
+        self.nonce_source = source;
+    }
+}
+
+impl Protocol for ZegoProtocol {
+    const VENDOR: Vendor = VENDOR;
+    const DEFAULT_HOST: &'static str = hosts::DEFAULT;
+    const HOSTS: &'static [(&'static str, &'static str, &'static str)] = hosts::ALL;
+    const RATE_LIMIT_PER_SEC: Option<u32> = Some(DEFAULT_RATE_LIMIT_PER_SEC);
+    const RATE_LIMIT_SCOPE: RateLimitScope = RateLimitScope::PerAction;
+    /// ZEGO requests carry no secret in any header (the `ServerSecret` only enters the MD5
+    /// `Signature` of the query string, valid for one nonce and timestamp).
+    const REDACTED_HEADERS: &'static [&'static str] = &[];
+    type Client = Client;
+}
 
 /// An async client of the ZEGO cloud-recording query API.
 ///
@@ -112,47 +173,49 @@ type NonceSource = Arc<dyn Fn() -> String + Send + Sync>;
 /// a whole process. Its [`Debug`] never shows the `ServerSecret`.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    service: Service<ZegoProtocol>,
 }
 
-struct Inner {
-    credentials: Credentials,
-    base_url: reqwest::Url,
-    transport: Transport,
-    clock: Arc<dyn Clock>,
-    nonce_source: NonceSource,
+impl From<Service<ZegoProtocol>> for Client {
+    fn from(service: Service<ZegoProtocol>) -> Self {
+        Self { service }
+    }
 }
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.service, f)
+    }
+}
+
+/// Builder of a [`Client`]: [`Client::builder`], the setters (shared by every vendor, see
+/// [`ServiceBuilder`]; ZEGO adds the testing hook
+/// [`nonce_source`](ServiceBuilder::nonce_source)), then
+/// [`build`](ServiceBuilder::build).
+pub type ClientBuilder = ServiceBuilder<ZegoProtocol>;
 
 impl Client {
     /// A builder with ZEGO's defaults: the unified host `https://cloudrecord-api.zego.im`,
     /// 10 requests per second per action, 5 s connect / 10 s per attempt / 30 s total
     /// timeouts, 3 attempts, a 4 MiB response cap, the system clock and random nonces.
     pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ClientBuilder {
-            credentials,
-            settings: ClientSettings::new(
-                Some(DEFAULT_RATE_LIMIT_PER_SEC),
-                RateLimitScope::PerAction,
-            ),
-            clock: Arc::new(SystemClock),
-            nonce_source: Arc::new(signing::generate_nonce),
-        }
+        ServiceBuilder::new(ZegoProtocol::new(credentials))
     }
 
     /// The base URL requests go to (the documented host chosen by name, the default host, or
     /// the URL given to [`ClientBuilder::base_url`]), without a trailing `/` in its path.
     pub fn base_url(&self) -> &reqwest::Url {
-        &self.inner.base_url
+        self.service.base_url()
     }
 
     /// The `AppId` the client signs with.
     pub fn app_id(&self) -> u32 {
-        self.inner.credentials.app_id()
+        self.service.protocol().credentials.app_id()
     }
 
     /// The transport settings (timeouts, retry policy, rate limit, body cap, user agent).
     pub fn transport_config(&self) -> &TransportConfig {
-        self.inner.transport.config()
+        self.service.transport_config()
     }
 
     /// `DescribeRecordStatus` (查询录制状态): the state of one recording task and of the
@@ -169,8 +232,7 @@ impl Client {
         &self,
         request: &DescribeRecordStatusRequest,
     ) -> Result<DescribeRecordStatusResponse, Error> {
-        self.call(&DescribeRecordStatusRequest::ENDPOINT, request)
-            .await
+        self.service.call(request).await
     }
 
     /// `DescribeTasks` (查询录制任务列表): one page of the recording (Status 2) or ended
@@ -186,7 +248,7 @@ impl Client {
         &self,
         request: &DescribeTasksRequest,
     ) -> Result<DescribeTasksResponse, Error> {
-        self.call(&DescribeTasksRequest::ENDPOINT, request).await
+        self.service.call(request).await
     }
 
     /// The exact `DescribeRecordStatus` request [`Client::describe_record_status`] would send
@@ -206,7 +268,7 @@ impl Client {
         &self,
         request: &DescribeRecordStatusRequest,
     ) -> Result<PreparedRequest, Error> {
-        self.prepare(&DescribeRecordStatusRequest::ENDPOINT, request)
+        self.service.prepare(request)
     }
 
     /// The exact `DescribeTasks` request [`Client::describe_tasks`] would send on its first
@@ -219,182 +281,65 @@ impl Client {
         &self,
         request: &DescribeTasksRequest,
     ) -> Result<PreparedRequest, Error> {
-        self.prepare(&DescribeTasksRequest::ENDPOINT, request)
+        self.service.prepare(request)
     }
 
     /// The clock the client signs with (also used to re-check the window of the next
     /// pages of a `DescribeTasks` walk).
     pub(crate) fn clock(&self) -> &dyn Clock {
-        &*self.inner.clock
-    }
-
-    /// Sends one action: serializes the body once, signs every attempt afresh inside the
-    /// transport's `build` closure, and classifies the answer.
-    async fn call<B, T>(&self, endpoint: &EndpointInfo, body: &B) -> Result<T, Error>
-    where
-        B: Serialize,
-        T: ZegoAnswer,
-    {
-        let (action, url, body) = self.encode(endpoint, body)?;
-        let op = Operation {
-            vendor: VENDOR,
-            action,
-        };
-        self.inner
-            .transport
-            .execute(
-                op,
-                |_attempt| self.inner.build_request(action, &url, &body),
-                |raw| classify::<T>(&raw),
-            )
-            .await
-    }
-
-    /// Builds the first attempt of one action exactly as [`Client::call`] would, without
-    /// sending it, and describes it.
-    fn prepare<B: Serialize>(
-        &self,
-        endpoint: &EndpointInfo,
-        body: &B,
-    ) -> Result<PreparedRequest, Error> {
-        let (action, url, body) = self.encode(endpoint, body)?;
-        let request = self
-            .inner
-            .build_request(action, &url, &body)
-            .map_err(|e| e.with_vendor(VENDOR).with_action(action))?;
-        Ok(PreparedRequest::from_request(&request, REDACTED_HEADERS))
-    }
-
-    /// The action name, the URL without query and the JSON body of one action.
-    fn encode<B: Serialize>(
-        &self,
-        endpoint: &EndpointInfo,
-        body: &B,
-    ) -> Result<(&'static str, reqwest::Url, Vec<u8>), Error> {
-        let action = endpoint.action.unwrap_or(endpoint.name);
-        let body = serde_json::to_vec(body).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidRequest,
-                "the request body cannot be serialized as JSON",
-            )
-            .with_source(e)
-            .with_vendor(VENDOR)
-            .with_action(action)
-        })?;
-        let url = join_path(&self.inner.base_url, endpoint.path);
-        Ok((action, url, body))
+        self.service.clock()
     }
 }
 
-/// Headers whose values a [`PreparedRequest`] hides. ZEGO requests carry no secret in any
-/// header (the `ServerSecret` only enters the MD5 `Signature` of the query string), so the
-/// list is empty; an HTTP Basic `Authorization` would be hidden anyway.
-const REDACTED_HEADERS: &[&str] = &[];
+/// Both ZEGO actions are `POST {base}{path}` with the request's JSON as the body; the
+/// signer adds the query string.
+fn zego_request<B: serde::Serialize>(
+    endpoint: &EndpointInfo,
+    http: &reqwest::Client,
+    base: &reqwest::Url,
+    body: &B,
+) -> Result<reqwest::Request, Error> {
+    json_request(
+        http,
+        reqwest::Method::POST,
+        join_path(base, endpoint.path),
+        body,
+    )
+}
 
-impl Inner {
-    /// Builds and signs one attempt: a fresh nonce and the clock's current second.
-    fn build_request(
+impl Encode for DescribeRecordStatusRequest {
+    const ENDPOINT: EndpointInfo = endpoints::DESCRIBE_RECORD_STATUS;
+
+    fn encode(
         &self,
-        action: &str,
-        url: &reqwest::Url,
-        body: &[u8],
+        http: &reqwest::Client,
+        base: &reqwest::Url,
     ) -> Result<reqwest::Request, Error> {
-        let nonce = (self.nonce_source)();
-        let signed = signing::sign(
-            &self.credentials,
-            action,
-            &nonce,
-            self.clock.now().to_seconds(),
-        )?;
-        let mut url = url.clone();
-        url.set_query(Some(&signed.query_string()));
-        self.transport
-            .http()
-            .post(url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_vec())
-            .build()
-            .map_err(|e| {
-                Error::new(ErrorKind::InvalidRequest, "cannot build the HTTP request")
-                    .with_source(e)
-            })
+        zego_request(&<Self as Encode>::ENDPOINT, http, base, self)
     }
 }
 
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = &self.inner;
-        f.debug_struct("Client")
-            .field("base_url", &inner.base_url.as_str())
-            .field("credentials", &inner.credentials)
-            .field("transport", inner.transport.config())
-            .field("clock", &inner.clock)
-            .finish_non_exhaustive()
+impl Encode for DescribeTasksRequest {
+    const ENDPOINT: EndpointInfo = endpoints::DESCRIBE_TASKS;
+
+    fn encode(
+        &self,
+        http: &reqwest::Client,
+        base: &reqwest::Url,
+    ) -> Result<reqwest::Request, Error> {
+        zego_request(&<Self as Encode>::ENDPOINT, http, base, self)
     }
 }
 
-/// Builder of a [`Client`]: [`Client::builder`], the setters, then [`ClientBuilder::build`].
-#[must_use]
-pub struct ClientBuilder {
-    credentials: Credentials,
-    settings: ClientSettings,
-    clock: Arc<dyn Clock>,
-    nonce_source: NonceSource,
-}
-
-impl ClientBuilder {
-    record_core::client_builder_methods!();
-
-    /// The clock whose current second goes into every request's `Timestamp` (default: the
-    /// system clock). Tests inject a [`record_core::FixedClock`].
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// **Testing hook**: where each attempt's `SignatureNonce` comes from (default:
-    /// [`signing::generate_nonce`], 8 random bytes as 16 lowercase hex digits). ZEGO wants a
-    /// new random nonce for every request; replace it only to make requests deterministic in
-    /// tests. A source that returns an empty string makes every call fail with an
-    /// [`ErrorKind::InvalidRequest`] error naming `SignatureNonce`.
-    pub fn nonce_source(mut self, source: impl Fn() -> String + Send + Sync + 'static) -> Self {
-        self.nonce_source = Arc::new(source);
-        self
-    }
-
-    /// Builds the client.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::InvalidRequest`] (parameter `base_url`) for a host name that
-    /// [`hosts::ALL`] does not list or a base URL that is not an absolute `http`/`https` URL
-    /// without query, fragment or credentials; [`ErrorKind::Transport`] when the HTTP client
-    /// cannot be initialised.
-    pub fn build(self) -> Result<Client, Error> {
-        let base_url = self
-            .settings
-            .resolve_base_url(VENDOR, hosts::DEFAULT, hosts::ALL)?;
-        let transport =
-            Transport::new(self.settings.transport).map_err(|e| e.with_vendor(VENDOR))?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                credentials: self.credentials,
-                base_url,
-                transport,
-                clock: self.clock,
-                nonce_source: self.nonce_source,
-            }),
-        })
+impl Decode for DescribeRecordStatusResponse {
+    fn decode(raw: &RawResponse) -> Result<Self, Error> {
+        classify(raw)
     }
 }
 
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("credentials", &self.credentials)
-            .field("settings", &self.settings)
-            .field("clock", &self.clock)
-            .finish_non_exhaustive()
+impl Decode for DescribeTasksResponse {
+    fn decode(raw: &RawResponse) -> Result<Self, Error> {
+        classify(raw)
     }
 }
 
@@ -476,9 +421,9 @@ pub fn classify<T: ZegoAnswer>(raw: &RawResponse) -> Result<T, Error> {
         .ok()
         .and_then(|e| e.code.value().map(|code| (code, e)));
     let Some((code, envelope)) = envelope else {
-        // Not the envelope: empty, HTML, truncated, or the wrong shape. An HTTP error status
-        // wins even when the body still decodes (`decode_json` ignores what follows the
-        // first JSON value, e.g. `{"Code":0}` then garbage, which the envelope parse refuses).
+        // Not the envelope: empty, HTML, truncated, or the wrong shape (e.g. `{"Code":0}`
+        // then garbage, which the envelope parse refuses). An HTTP error status wins over
+        // whatever the body is; under a 2xx, `decode_json` says why it is not the model.
         if let Some(e) = error_for_status(raw) {
             return Err(e);
         }

@@ -1,0 +1,399 @@
+//! The one client every vendor crate is built on (issue 13): the vendor supplies a small
+//! [`Protocol`] (its signer, hosts, rate limit and redacted headers) and, per operation, how
+//! its request maps onto HTTP ([`Encode`]) and how its answer is classified ([`Decode`]);
+//! [`Service`] owns the rest: endpoint and host resolution, the [`Transport`] (timeouts,
+//! retries, rate limiting, body cap, tracing), re-signing every attempt at the clock's
+//! current time, the dry-run [`Service::prepare`], and a `Debug` without secrets.
+//! [`ServiceBuilder`] has the one set of builder methods every vendor client shares.
+//!
+//! A vendor crate's `Client` is a thin newtype around `Service<ItsProtocol>`
+//! ([`Protocol::Client`]) whose methods name the vendor's operations; its `ClientBuilder`
+//! is `ServiceBuilder<ItsProtocol>`.
+
+use crate::client::{ClientSettings, Endpoint, PreparedRequest};
+use crate::transport::{Operation, RateLimitScope, RawResponse, Transport, TransportConfig};
+use crate::{Clock, EndpointInfo, Error, ErrorKind, RetryPolicy, SystemClock, UnixMillis, Vendor};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Signs the final request of one attempt at a given time (the shape of reqsign's
+/// signers): adds the vendor's query parameters or headers. Called again for every attempt,
+/// so a retry carries a fresh nonce and timestamp.
+pub trait Signer: Send + Sync {
+    /// Signs `request`, an attempt of `endpoint`, at `now`.
+    ///
+    /// # Errors
+    /// An error when the request cannot be signed (it is not sent).
+    fn sign(
+        &self,
+        request: &mut reqwest::Request,
+        endpoint: &EndpointInfo,
+        now: UnixMillis,
+    ) -> Result<(), Error>;
+}
+
+/// What a vendor crate supplies to [`Service`]: its signer (holding the credentials) and
+/// the facts of its spec the client needs.
+pub trait Protocol: Signer + fmt::Debug + Sized + 'static {
+    /// The vendor.
+    const VENDOR: Vendor;
+    /// The documented default host (`https://…`).
+    const DEFAULT_HOST: &'static str;
+    /// The documented hosts as `(name, url, description)`.
+    const HOSTS: &'static [(&'static str, &'static str, &'static str)];
+    /// The documented rate limit, in requests per second.
+    const RATE_LIMIT_PER_SEC: Option<u32>;
+    /// Whether the rate limit counts per client or per action.
+    const RATE_LIMIT_SCOPE: RateLimitScope;
+    /// Headers whose values [`Service::prepare`] hides (an HTTP Basic `Authorization` is
+    /// hidden whatever this says).
+    const REDACTED_HEADERS: &'static [&'static str];
+    /// The vendor crate's client type, built from the service.
+    type Client: From<Service<Self>>;
+}
+
+/// How one operation's request maps onto HTTP (the vendor crate implements it per request
+/// type, from its spec).
+pub trait Encode {
+    /// The operation.
+    const ENDPOINT: EndpointInfo;
+
+    /// The unsigned HTTP request for `base` (method, URL, headers, body), built once per
+    /// call; each attempt signs a copy of it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] when the request cannot be encoded.
+    fn encode(
+        &self,
+        http: &reqwest::Client,
+        base: &reqwest::Url,
+    ) -> Result<reqwest::Request, Error>;
+}
+
+/// How one operation's answer is classified into its typed success or an [`Error`] (the
+/// vendor crate implements it per response type, with its envelope rules).
+pub trait Decode: Sized {
+    /// Classifies `raw`.
+    ///
+    /// # Errors
+    /// The vendor's error, the HTTP status's, or a decode error.
+    fn decode(raw: &RawResponse) -> Result<Self, Error>;
+}
+
+/// A JSON request: `method` to `url` with `Content-Type: application/json` and `body`
+/// serialized, for [`Encode`] implementations.
+///
+/// # Errors
+/// [`ErrorKind::InvalidRequest`] when the body cannot be serialized or the request built.
+pub fn json_request<B: serde::Serialize>(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: reqwest::Url,
+    body: &B,
+) -> Result<reqwest::Request, Error> {
+    let body = serde_json::to_vec(body).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidRequest,
+            "the request body cannot be serialized as JSON",
+        )
+        .with_source(e)
+    })?;
+    http.request(method, url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .build()
+        .map_err(cannot_build)
+}
+
+fn cannot_build(e: reqwest::Error) -> Error {
+    Error::new(ErrorKind::InvalidRequest, "cannot build the HTTP request").with_source(e)
+}
+
+/// A vendor client: a protocol, a base URL, a transport and a clock. Cloning is cheap and
+/// shares the connection pool, the rate limiters, the clock and the credentials.
+pub struct Service<P> {
+    inner: Arc<Inner<P>>,
+}
+
+impl<P> Clone for Service<P> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+struct Inner<P> {
+    protocol: P,
+    base_url: reqwest::Url,
+    transport: Transport,
+    clock: Arc<dyn Clock>,
+}
+
+impl<P: Protocol> Service<P> {
+    /// The protocol (the signer and its credentials).
+    pub fn protocol(&self) -> &P {
+        &self.inner.protocol
+    }
+
+    /// The base URL requests go to (the documented host chosen by name, the default host,
+    /// or the URL given to [`ServiceBuilder::base_url`]), without a trailing `/` in its
+    /// path.
+    pub fn base_url(&self) -> &reqwest::Url {
+        &self.inner.base_url
+    }
+
+    /// The transport settings (timeouts, retry policy, rate limit, body cap, user agent).
+    pub fn transport_config(&self) -> &TransportConfig {
+        self.inner.transport.config()
+    }
+
+    /// The clock every attempt is signed with.
+    pub fn clock(&self) -> &dyn Clock {
+        &*self.inner.clock
+    }
+
+    /// Sends one operation: encodes the request once, signs every attempt afresh at the
+    /// clock's current time, and classifies the answer.
+    ///
+    /// # Errors
+    /// The encoder's, the signer's, the transport's or the classifier's error, with the
+    /// vendor, the action and the number of attempts.
+    pub async fn call<R: Encode, T: Decode>(&self, request: &R) -> Result<T, Error> {
+        let endpoint = &R::ENDPOINT;
+        let action = action_of(endpoint);
+        let unsigned = self.encode(request)?;
+        let op = Operation {
+            vendor: P::VENDOR,
+            action,
+        };
+        self.inner
+            .transport
+            .execute(
+                op,
+                |_attempt| self.signed(&unsigned, endpoint),
+                |raw| T::decode(&raw),
+            )
+            .await
+    }
+
+    /// The exact request [`Service::call`] would send on its first attempt, for dry runs:
+    /// built and signed by the same code (so it reads the clock and, where the vendor uses
+    /// one, draws a nonce); headers in [`Protocol::REDACTED_HEADERS`] and HTTP Basic
+    /// credentials hidden. Nothing is sent.
+    ///
+    /// # Errors
+    /// As the encoder and the signer of [`Service::call`].
+    pub fn prepare<R: Encode>(&self, request: &R) -> Result<PreparedRequest, Error> {
+        let endpoint = &R::ENDPOINT;
+        let unsigned = self.encode(request)?;
+        let signed = self
+            .signed(&unsigned, endpoint)
+            .map_err(|e| e.with_vendor(P::VENDOR).with_action(action_of(endpoint)))?;
+        Ok(PreparedRequest::from_request(&signed, P::REDACTED_HEADERS))
+    }
+
+    fn encode<R: Encode>(&self, request: &R) -> Result<reqwest::Request, Error> {
+        request
+            .encode(self.inner.transport.http(), &self.inner.base_url)
+            .map_err(|e| {
+                e.with_vendor(P::VENDOR)
+                    .with_action(action_of(&R::ENDPOINT))
+            })
+    }
+
+    /// A signed copy of `unsigned`.
+    fn signed(
+        &self,
+        unsigned: &reqwest::Request,
+        endpoint: &EndpointInfo,
+    ) -> Result<reqwest::Request, Error> {
+        let mut request = unsigned.try_clone().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "the request body cannot be sent twice",
+            )
+        })?;
+        self.inner
+            .protocol
+            .sign(&mut request, endpoint, self.inner.clock.now())?;
+        Ok(request)
+    }
+}
+
+/// The action name of an endpoint (its `Action` value, else its name).
+fn action_of(endpoint: &EndpointInfo) -> &'static str {
+    endpoint.action.unwrap_or(endpoint.name)
+}
+
+impl<P: Protocol> fmt::Debug for Service<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Client")
+            .field("vendor", &P::VENDOR)
+            .field("base_url", &inner.base_url.as_str())
+            .field("protocol", &inner.protocol)
+            .field("transport", inner.transport.config())
+            .field("clock", &inner.clock)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builder of a vendor client: the protocol (credentials inside), then the settings every
+/// vendor shares, then [`ServiceBuilder::build`].
+#[must_use]
+pub struct ServiceBuilder<P> {
+    protocol: P,
+    settings: ClientSettings,
+    clock: Arc<dyn Clock>,
+}
+
+impl<P: Protocol> ServiceBuilder<P> {
+    /// A builder with the vendor's defaults: its default host, its documented rate limit
+    /// (and scope), 5 s connect / 10 s per attempt / 30 s total timeouts, 3 attempts, a
+    /// 4 MiB response cap and the system clock.
+    pub fn new(protocol: P) -> Self {
+        Self {
+            protocol,
+            settings: ClientSettings::new(P::RATE_LIMIT_PER_SEC, P::RATE_LIMIT_SCOPE),
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// The protocol, for the vendor crate's own builder options.
+    pub fn protocol_mut(&mut self) -> &mut P {
+        &mut self.protocol
+    }
+
+    /// Sends requests to one of the vendor's documented hosts, by its name
+    /// ([`Protocol::HOSTS`]; an unknown name fails at `build()`).
+    pub fn host(mut self, name: impl Into<String>) -> Self {
+        self.settings.endpoint = Endpoint::Named(name.into());
+        self
+    }
+
+    /// Sends requests to any base URL, such as a proxy or a local emulator on
+    /// `http://127.0.0.1:PORT` (checked at `build()`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.settings.endpoint = Endpoint::Url(url.into());
+        self
+    }
+
+    /// Sets all three timeouts.
+    pub fn timeouts(mut self, timeouts: crate::transport::Timeouts) -> Self {
+        self.settings.transport.timeouts = timeouts;
+        self
+    }
+
+    /// Time to establish a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.transport.timeouts.connect = timeout;
+        self
+    }
+
+    /// Time for one attempt, from sending to the end of the body (default 10 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.transport.timeouts.per_attempt = timeout;
+        self
+    }
+
+    /// Time for a whole call, retries included (default 30 s).
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.transport.timeouts.total = timeout;
+        self
+    }
+
+    /// Sets the retry policy (default: 3 attempts, full-jitter backoff from 200 ms).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.settings.transport.retry = policy;
+        self
+    }
+
+    /// Turns retries off: every call makes exactly one attempt.
+    pub fn disable_retries(mut self) -> Self {
+        self.settings.transport.retry = RetryPolicy::disabled();
+        self
+    }
+
+    /// Client-side rate limit in requests per second, shared by every clone of the client;
+    /// `None` (or 0) turns it off. The default is the vendor's documented limit.
+    pub fn rate_limit(mut self, per_second: Option<u32>) -> Self {
+        self.settings.transport.rate_limit_per_sec = per_second;
+        self
+    }
+
+    /// Largest response body accepted, in bytes (default 4 MiB); larger answers fail with a
+    /// decode error instead of being buffered.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.settings.transport.max_response_bytes = bytes;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.settings.transport.user_agent = user_agent.into();
+        self
+    }
+
+    /// The clock whose current time signs every attempt (default: the system clock).
+    /// Tests inject a [`crate::FixedClock`].
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] (parameter `base_url`) for a host name that
+    /// [`Protocol::HOSTS`] does not list or a base URL that is not an absolute
+    /// `http`/`https` URL without query, fragment or credentials; [`ErrorKind::Transport`]
+    /// when the HTTP client cannot be initialised.
+    pub fn build(self) -> Result<P::Client, Error> {
+        let base_url = self
+            .settings
+            .resolve_base_url(P::VENDOR, P::DEFAULT_HOST, P::HOSTS)?;
+        let transport =
+            Transport::new(self.settings.transport).map_err(|e| e.with_vendor(P::VENDOR))?;
+        Ok(P::Client::from(Service {
+            inner: Arc::new(Inner {
+                protocol: self.protocol,
+                base_url,
+                transport,
+                clock: self.clock,
+            }),
+        }))
+    }
+}
+
+impl<P: Protocol> fmt::Debug for ServiceBuilder<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("vendor", &P::VENDOR)
+            .field("protocol", &self.protocol)
+            .field("settings", &self.settings)
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a protocol that signs with a fresh nonce per attempt (ZEGO's `SignatureNonce`)
+/// draws it from.
+pub type NonceSource = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// A protocol whose signature includes a nonce drawn for every attempt.
+pub trait UsesNonce {
+    /// Replaces where nonces come from.
+    fn set_nonce_source(&mut self, source: NonceSource);
+}
+
+impl<P: Protocol + UsesNonce> ServiceBuilder<P> {
+    /// **Testing hook**: where each attempt's nonce comes from (default: the vendor's
+    /// random nonce). Vendors want a new random nonce for every request; replace it only to
+    /// make requests deterministic in tests.
+    pub fn nonce_source(mut self, source: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.protocol.set_nonce_source(Arc::new(source));
+        self
+    }
+}
