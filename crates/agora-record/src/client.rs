@@ -86,81 +86,107 @@
 
 use crate::error_body::SESSION_NOT_FOUND;
 use crate::{Credentials, ErrorBody, QueryRequest, QueryResponse, VENDOR, endpoints, hosts};
-use record_core::client::{
-    ClientSettings, PreparedRequest, decode_json, error_for_status, join_path,
-};
-use record_core::transport::{Operation, RateLimitScope, RawResponse, Transport, retry_after};
-use record_core::{Clock, DecodeDetails, Error, ErrorKind, SystemClock};
+use record_core::client::{PreparedRequest, decode_json, error_for_status, join_path};
+use record_core::service::{Decode, Encode, Protocol, Service, ServiceBuilder, Signer};
+use record_core::transport::{RateLimitScope, RawResponse, retry_after};
+use record_core::{DecodeDetails, EndpointInfo, Error, ErrorKind, UnixMillis, Vendor};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::Deserialize;
 use std::fmt;
-use std::sync::Arc;
 
 /// The response headers a request id is read from (Agora sends `X-Request-ID` on some
 /// answers; header names are case-insensitive).
 pub const REQUEST_ID_HEADERS: &[&str] = &["x-request-id"];
 
-/// Builder of a [`Client`]: start with [`Client::builder`], change what you need, then
-/// [`build`](ClientBuilder::build).
-///
-/// Defaults: host [`hosts::DEFAULT`] (`https://api.sd-rtn.com`), 10 requests per second for
-/// the whole client, 5 s to connect, 10 s per attempt, 30 s per call, 3 attempts, 4 MiB body
-/// cap, the system clock.
+/// Agora's protocol for [`record_core::service::Service`] before the client is built: the
+/// credentials. Bound, it is the [`BasicAuth`] header computed once.
 #[derive(Debug)]
-#[must_use]
-pub struct ClientBuilder {
+pub struct AgoraProtocol {
     credentials: Credentials,
-    settings: ClientSettings,
-    clock: Arc<dyn Clock>,
 }
 
-impl ClientBuilder {
-    record_core::client_builder_methods!();
-
-    /// The wall clock handed to the signer. Agora's HTTP Basic authentication does not
-    /// depend on time, so this only matters for parity with the other vendors' clients
-    /// (tests inject a [`record_core::FixedClock`]).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
+impl AgoraProtocol {
+    /// The protocol for `credentials`.
+    pub fn new(credentials: Credentials) -> Self {
+        Self { credentials }
     }
+}
 
-    /// Builds the client: resolves the base URL, computes the `Authorization` header once
-    /// and creates the HTTP client and the rate limiter.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::InvalidRequest`] (parameter `base_url`) for a host name that
-    /// [`hosts::ALL`] does not list or a base URL that is not an absolute `http`/`https` URL
-    /// without query, fragment or credentials; [`ErrorKind::Transport`] if the HTTP client
-    /// cannot be created.
-    pub fn build(self) -> Result<Client, Error> {
-        let base_url = self
-            .settings
-            .resolve_base_url(VENDOR, hosts::DEFAULT, hosts::ALL)?;
-        let auth = crate::signing::sign_with_clock(&self.credentials, self.clock.as_ref());
+impl Protocol for AgoraProtocol {
+    const VENDOR: Vendor = VENDOR;
+    const DEFAULT_HOST: &'static str = hosts::DEFAULT;
+    const HOSTS: &'static [(&'static str, &'static str, &'static str)] = hosts::ALL;
+    const RATE_LIMIT_PER_SEC: Option<u32> = endpoints::QUERY.rate_limit_per_sec;
+    /// 10 requests per second for the whole client (and its clones).
+    const RATE_LIMIT_SCOPE: RateLimitScope = RateLimitScope::Client;
+    /// Besides HTTP Basic `Authorization` (hidden anyway): any other `Authorization`
+    /// scheme too.
+    const REDACTED_HEADERS: &'static [&'static str] = &["authorization"];
+    type Bound = BasicAuth;
+    type Client = Client;
+
+    /// Computes the `Authorization` header once.
+    fn bind(self, _base_url: &reqwest::Url) -> Result<BasicAuth, Error> {
+        let auth = crate::signing::sign(&self.credentials);
         let mut authorization =
             HeaderValue::from_str(auth.expose_header_value()).map_err(|_| {
                 Error::new(
                     ErrorKind::InvalidRequest,
                     "the credentials cannot be sent in an HTTP header",
                 )
-                .with_vendor(VENDOR)
             })?;
         authorization.set_sensitive(true);
-        let transport =
-            Transport::new(self.settings.transport).map_err(|e| e.with_vendor(VENDOR))?;
-        Ok(Client {
-            transport,
-            inner: Arc::new(Inner {
-                base_url,
-                authorization,
-                customer_id: self.credentials.customer_id().to_owned(),
-                clock: self.clock,
-            }),
+        Ok(BasicAuth {
+            authorization,
+            customer_id: self.credentials.customer_id().to_owned(),
         })
     }
 }
+
+/// The signer of a built client: `Authorization: Basic base64(id:secret)`, marked
+/// sensitive, computed once and sent on every attempt (Basic authentication has no
+/// timestamp or nonce).
+pub struct BasicAuth {
+    authorization: HeaderValue,
+    customer_id: String,
+}
+
+impl fmt::Debug for BasicAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BasicAuth")
+            .field("customer_id", &self.customer_id)
+            .field("authorization", &"[redacted]")
+            .finish()
+    }
+}
+
+impl Signer for BasicAuth {
+    /// Puts `Authorization` first, then the encoder's headers.
+    fn sign(
+        &self,
+        request: &mut reqwest::Request,
+        _endpoint: &EndpointInfo,
+        _now: UnixMillis,
+    ) -> Result<(), Error> {
+        let own = std::mem::take(request.headers_mut());
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, self.authorization.clone());
+        for (name, value) in &own {
+            headers.insert(name.clone(), value.clone());
+        }
+        Ok(())
+    }
+}
+
+/// Builder of a [`Client`]: start with [`Client::builder`], change what you need (the
+/// setters every vendor shares, see [`ServiceBuilder`]), then
+/// [`build`](ServiceBuilder::build), which resolves the base URL, computes the
+/// `Authorization` header once and creates the HTTP client and the rate limiter.
+///
+/// Defaults: host [`hosts::DEFAULT`] (`https://api.sd-rtn.com`), 10 requests per second for
+/// the whole client, 5 s to connect, 10 s per attempt, 30 s per call, 3 attempts, 4 MiB body
+/// cap, the system clock (Agora's HTTP Basic authentication does not depend on time).
+pub type ClientBuilder = ServiceBuilder<AgoraProtocol>;
 
 /// The Agora cloud-recording client.
 ///
@@ -169,30 +195,49 @@ impl ClientBuilder {
 /// Its [`Debug`] shows the base URL, the Customer ID and the settings, never the secret.
 #[derive(Clone)]
 pub struct Client {
-    transport: Transport,
-    inner: Arc<Inner>,
+    service: Service<AgoraProtocol>,
 }
 
-/// What the clones of a client share besides the transport.
-struct Inner {
-    base_url: reqwest::Url,
-    /// `Basic base64(id:secret)`, marked sensitive; computed once, sent on every attempt.
-    authorization: HeaderValue,
-    customer_id: String,
-    clock: Arc<dyn Clock>,
+impl From<Service<AgoraProtocol>> for Client {
+    fn from(service: Service<AgoraProtocol>) -> Self {
+        Self { service }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.service, f)
+    }
+}
+
+impl Encode for QueryRequest {
+    const ENDPOINT: EndpointInfo = endpoints::QUERY;
+
+    /// `GET {base}/v1/apps/{appid}/cloud_recording/resourceid/{resourceid}/sid/{sid}/mode/{mode}/query`
+    /// with `Accept` and the documented `Content-Type`, no body.
+    fn encode(
+        &self,
+        _http: &reqwest::Client,
+        base: &reqwest::Url,
+    ) -> Result<reqwest::Request, Error> {
+        let mut req = reqwest::Request::new(reqwest::Method::GET, join_path(base, &self.path()));
+        let headers = req.headers_mut();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Ok(req)
+    }
+}
+
+impl Decode for QueryResponse {
+    fn decode(raw: &RawResponse) -> Result<Self, Error> {
+        decode_query(raw)
+    }
 }
 
 impl Client {
     /// A builder with the defaults listed on [`ClientBuilder`].
     pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ClientBuilder {
-            credentials,
-            settings: ClientSettings::new(
-                endpoints::QUERY.rate_limit_per_sec,
-                RateLimitScope::Client,
-            ),
-            clock: Arc::new(SystemClock),
-        }
+        ServiceBuilder::new(AgoraProtocol::new(credentials))
     }
 
     /// A client with every default (`Client::builder(credentials).build()`).
@@ -207,12 +252,12 @@ impl Client {
     /// The base URL requests go to, e.g. `https://api.sd-rtn.com/` or, for
     /// `.host("eu-central-1")`, `https://api-eu-central-1.sd-rtn.com/`.
     pub fn base_url(&self) -> &reqwest::Url {
-        &self.inner.base_url
+        self.service.base_url()
     }
 
     /// The Customer ID the client authenticates with (not secret).
     pub fn customer_id(&self) -> &str {
-        &self.inner.customer_id
+        &self.service.protocol().customer_id
     }
 
     /// Queries the state of a cloud-recording session (查询云端录制状态): the service status,
@@ -231,18 +276,7 @@ impl Client {
     /// [`ErrorKind::Decode`] for an answer that is not the documented JSON, and
     /// [`ErrorKind::Vendor`] for an undocumented service code.
     pub async fn query(&self, request: &QueryRequest) -> Result<QueryResponse, Error> {
-        let url = join_path(&self.inner.base_url, &request.path());
-        let op = Operation {
-            vendor: VENDOR,
-            action: endpoints::QUERY.name,
-        };
-        self.transport
-            .execute(
-                op,
-                |_attempt| build_query_attempt(&url, &self.inner.authorization),
-                decode_query,
-            )
-            .await
+        self.service.call(request).await
     }
 
     /// The request [`Client::query`] would send on its first attempt, for `--dry-run` style
@@ -273,57 +307,21 @@ impl Client {
     ///
     /// Only if the request cannot be built (it always can for a [`QueryRequest`]).
     pub fn prepare_query(&self, request: &QueryRequest) -> Result<PreparedRequest, Error> {
-        let url = join_path(&self.inner.base_url, &request.path());
-        let req = build_query_attempt(&url, &self.inner.authorization)?;
-        Ok(PreparedRequest::from_request(&req, REDACTED_HEADERS))
-    }
-}
-
-/// Header names whose values [`Client::prepare_query`] hides, besides HTTP Basic
-/// `Authorization` (hidden anyway): any other `Authorization` scheme too.
-const REDACTED_HEADERS: &[&str] = &["authorization"];
-
-/// One attempt of `query`: `GET url` with the Basic `Authorization`, `Accept` and the
-/// documented `Content-Type`, no body. Used by [`Client::query`] for every attempt and by
-/// [`Client::prepare_query`].
-fn build_query_attempt(
-    url: &reqwest::Url,
-    authorization: &HeaderValue,
-) -> Result<reqwest::Request, Error> {
-    // Basic authentication has no timestamp or nonce: every attempt carries the same
-    // header, computed once in `build()`.
-    let mut req = reqwest::Request::new(reqwest::Method::GET, url.clone());
-    let headers = req.headers_mut();
-    headers.insert(AUTHORIZATION, authorization.clone());
-    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    Ok(req)
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("vendor", &VENDOR)
-            .field("base_url", &self.inner.base_url.as_str())
-            .field("customer_id", &self.inner.customer_id)
-            .field("authorization", &"[redacted]")
-            .field("transport", self.transport.config())
-            .field("clock", &self.inner.clock)
-            .finish()
+        self.service.prepare(request)
     }
 }
 
 /// Turns the raw answer to `query` into the typed response or a classified error.
 /// Public, but hidden, for the fuzz targets of `record-fuzz`.
 #[doc(hidden)]
-pub fn decode_query(raw: RawResponse) -> Result<QueryResponse, Error> {
+pub fn decode_query(raw: &RawResponse) -> Result<QueryResponse, Error> {
     let outcome = if (200..300).contains(&raw.status) {
-        match embedded_error(&raw) {
+        match embedded_error(raw) {
             Some(err) => Err(err),
-            None => decode_json::<QueryResponse>(&raw),
+            None => decode_json::<QueryResponse>(raw),
         }
     } else {
-        Err(error_answer(&raw))
+        Err(error_answer(raw))
     };
     outcome.map_err(|err| annotate(err, &raw.headers))
 }
@@ -461,14 +459,14 @@ mod tests {
             &br#"{"code": 501, "reason": 12}"#[..],
             b"{\"code\": 501, \"reason\": \"exiting \xde\xde\"}",
         ] {
-            let e = decode_query(raw(200, body)).err();
+            let e = decode_query(&raw(200, body)).err();
             let e = e.as_ref();
             assert_eq!(e.map(Error::kind), Some(ErrorKind::NotFound));
             assert_eq!(e.and_then(Error::vendor_code), Some("501"));
             assert_eq!(e.map(Error::is_retryable), Some(false));
         }
         // An undocumented code is still a Vendor error with its raw code.
-        let e = decode_query(raw(200, br#"{"code": "E42", "reason": 12}"#)).err();
+        let e = decode_query(&raw(200, br#"{"code": "E42", "reason": 12}"#)).err();
         assert_eq!(e.as_ref().map(Error::kind), Some(ErrorKind::Vendor));
         assert_eq!(e.as_ref().and_then(Error::vendor_code), Some("E42"));
     }
@@ -478,7 +476,7 @@ mod tests {
     /// for a documented body.
     #[test]
     fn an_error_status_body_that_is_not_the_error_shape_keeps_its_code() {
-        let e = decode_query(raw(400, br#"{"code": 2, "reason": ["not", "text"]}"#)).err();
+        let e = decode_query(&raw(400, br#"{"code": 2, "reason": ["not", "text"]}"#)).err();
         let e = e.as_ref();
         assert_eq!(e.map(Error::kind), Some(ErrorKind::InvalidRequest));
         assert_eq!(e.and_then(Error::vendor_code), Some("2"));
@@ -486,19 +484,19 @@ mod tests {
         assert_eq!(e.and_then(Error::action), Some(endpoints::QUERY.name));
         assert!(e.and_then(Error::vendor).is_some());
 
-        let e = decode_query(raw(503, br#"{"code": [7], "message": 1}"#)).err();
+        let e = decode_query(&raw(503, br#"{"code": [7], "message": 1}"#)).err();
         let e = e.as_ref();
         assert_eq!(e.map(Error::kind), Some(ErrorKind::Server));
         assert_eq!(e.map(Error::is_retryable), Some(true));
         assert_eq!(e.and_then(Error::vendor_code), Some("[7]"));
 
-        let e = decode_query(raw(404, br#"{"code": "gone", "reason": {}}"#)).err();
+        let e = decode_query(&raw(404, br#"{"code": "gone", "reason": {}}"#)).err();
         let e = e.as_ref();
         assert_eq!(e.map(Error::kind), Some(ErrorKind::NotFound));
         assert_eq!(e.and_then(Error::vendor_code), Some("gone"));
 
         // Without any code the status still decides, as before.
-        let e = decode_query(raw(404, br#"{"reason": {}}"#)).err();
+        let e = decode_query(&raw(404, br#"{"reason": {}}"#)).err();
         assert_eq!(e.as_ref().map(Error::kind), Some(ErrorKind::NotFound));
         assert_eq!(e.as_ref().and_then(Error::vendor_code), None);
     }

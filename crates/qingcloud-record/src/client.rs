@@ -87,70 +87,83 @@ use crate::{
 };
 use futures::stream::BoxStream;
 use record_core::Page;
-use record_core::client::{
-    ClientSettings, PreparedRequest, decode_json, error_for_status, join_path,
-};
-use record_core::transport::{
-    Operation, RateLimitScope, RawResponse, Transport, TransportConfig, retry_after,
-};
-use record_core::{Clock, DecodeDetails, Error, ErrorKind, SystemClock};
+use record_core::client::{PreparedRequest, decode_json, error_for_status, join_path};
+use record_core::service::{Decode, Encode, Protocol, Service, ServiceBuilder, Signer};
+use record_core::transport::{RateLimitScope, RawResponse, TransportConfig, retry_after};
+use record_core::{Clock, DecodeDetails, EndpointInfo, Error, ErrorKind, UnixMillis, Vendor};
 use reqwest::header::{ACCEPT, HeaderValue};
 use std::fmt;
-use std::sync::Arc;
 
-/// The operation of [`Client::list_recordings`], for errors and tracing spans.
-const OPERATION: Operation = Operation {
-    vendor: VENDOR,
-    action: endpoints::LIST_RECORDINGS.name,
-};
-
-/// Builder of a [`Client`]: the common settings (host, timeouts, retries, rate limit, body
-/// cap, user agent) and the [`Clock`] the signature reads the time from.
-///
-/// Its [`Debug`] shows the credentials with the secret redacted.
+/// QingCloud's protocol for [`record_core::service::Service`]: every attempt is signed
+/// with [`signing::sign`] (HMAC-SHA256 over the method, the endpoint's path and the sorted
+/// query, a fresh `time_stamp` from the clock), the signed query string replacing the
+/// request's.
 #[derive(Debug)]
-#[must_use]
-pub struct ClientBuilder {
+pub struct QingCloudProtocol {
     credentials: Credentials,
-    settings: ClientSettings,
-    clock: Arc<dyn Clock>,
 }
 
-impl ClientBuilder {
-    record_core::client_builder_methods!();
-
-    /// The clock the `time_stamp` of each signature is read from (default: the system
-    /// clock). Tests inject a `record_core::FixedClock`. The server accepts a signature for
-    /// 15 minutes, so a real client needs a clock within that of the server's.
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// Builds the client.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::InvalidRequest`] (parameter `base_url`) for a host name not in
-    /// [`crate::hosts::ALL`] (which is empty: QingCloud documents only the default host) or
-    /// a base URL that is not an absolute `http`/`https` URL without query or fragment;
-    /// [`ErrorKind::Transport`] when the HTTP client cannot be initialised.
-    pub fn build(self) -> Result<Client, Error> {
-        let base_url = self
-            .settings
-            .resolve_base_url(VENDOR, hosts::DEFAULT, hosts::ALL)?;
-        let transport =
-            Transport::new(self.settings.transport).map_err(|e| e.with_vendor(VENDOR))?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                transport,
-                base_url,
-                credentials: self.credentials,
-                clock: self.clock,
-            }),
-        })
+impl QingCloudProtocol {
+    /// The protocol for `credentials`.
+    pub fn new(credentials: Credentials) -> Self {
+        Self { credentials }
     }
 }
+
+impl Signer for QingCloudProtocol {
+    fn sign(
+        &self,
+        request: &mut reqwest::Request,
+        endpoint: &EndpointInfo,
+        now: UnixMillis,
+    ) -> Result<(), Error> {
+        // The encoder wrote the parameters form-encoded; they are read back exactly and
+        // signed over the endpoint's path (a base URL's own path, a proxy prefix, is not
+        // part of what QingCloud signs).
+        let query: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
+        let body = request.body().and_then(reqwest::Body::as_bytes);
+        let signed = signing::sign(
+            endpoint.method,
+            endpoint.path,
+            &query,
+            body,
+            &self.credentials,
+            now.to_seconds(),
+        )?;
+        tracing::trace!(time_stamp = %signed.time_stamp, "signed");
+        // The signer's string is already percent-encoded with the characters the
+        // signature covers; it holds only unreserved characters, `%XX`, `/`, `=` and
+        // `&`, which `set_query` keeps as they are.
+        request.url_mut().set_query(Some(&signed.query_string));
+        Ok(())
+    }
+}
+
+impl Protocol for QingCloudProtocol {
+    const VENDOR: Vendor = VENDOR;
+    const DEFAULT_HOST: &'static str = hosts::DEFAULT;
+    const HOSTS: &'static [(&'static str, &'static str, &'static str)] = hosts::ALL;
+    const RATE_LIMIT_PER_SEC: Option<u32> = endpoints::LIST_RECORDINGS.rate_limit_per_sec;
+    const RATE_LIMIT_SCOPE: RateLimitScope = RateLimitScope::Client;
+    /// Nothing secret is sent: the secret access key only keys the HMAC; the request
+    /// carries the access key id and the signature (valid for 15 minutes for exactly this
+    /// query) in its query string, and no credential header.
+    const REDACTED_HEADERS: &'static [&'static str] = &[];
+    type Bound = Self;
+    type Client = Client;
+
+    fn bind(self, _base_url: &reqwest::Url) -> Result<Self, Error> {
+        Ok(self)
+    }
+}
+
+/// Builder of a [`Client`]: [`Client::builder`], the setters shared by every vendor (see
+/// [`ServiceBuilder`]; its [`clock`](ServiceBuilder::clock) is the one the `time_stamp` of
+/// each signature is read from: the server accepts a signature for 15 minutes, so a real
+/// client needs a clock within that of the server's), then
+/// [`build`](ServiceBuilder::build). QingCloud documents only its default host, so
+/// [`host`](ServiceBuilder::host) accepts no name.
+pub type ClientBuilder = ServiceBuilder<QingCloudProtocol>;
 
 /// An async client of the QingCloud RTC cloud-recording query API.
 ///
@@ -158,24 +171,43 @@ impl ClientBuilder {
 /// credentials and the clock. Its [`Debug`] never shows the secret access key.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    service: Service<QingCloudProtocol>,
 }
 
-struct Inner {
-    transport: Transport,
-    base_url: reqwest::Url,
-    credentials: Credentials,
-    clock: Arc<dyn Clock>,
+impl From<Service<QingCloudProtocol>> for Client {
+    fn from(service: Service<QingCloudProtocol>) -> Self {
+        Self { service }
+    }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url.as_str())
-            .field("credentials", &self.inner.credentials)
-            .field("transport", self.inner.transport.config())
-            .field("clock", &self.inner.clock)
-            .finish()
+        fmt::Debug::fmt(&self.service, f)
+    }
+}
+
+impl Encode for ListRecordingsRequest {
+    const ENDPOINT: EndpointInfo = endpoints::LIST_RECORDINGS;
+
+    /// `GET {base}/v1/cloudRecord?…` with the parameters form-encoded (the signer
+    /// re-encodes them its own way) and `Accept: application/json`.
+    fn encode(
+        &self,
+        _http: &reqwest::Client,
+        base: &reqwest::Url,
+    ) -> Result<reqwest::Request, Error> {
+        let mut url = join_path(base, &self.path());
+        url.query_pairs_mut().extend_pairs(self.query_pairs());
+        let mut http = reqwest::Request::new(reqwest::Method::GET, url);
+        http.headers_mut()
+            .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        Ok(http)
+    }
+}
+
+impl Decode for ListRecordingsResponse {
+    fn decode(raw: &RawResponse) -> Result<Self, Error> {
+        decode_list_recordings(raw)
     }
 }
 
@@ -192,24 +224,17 @@ impl Client {
     /// # Ok::<(), record_core::Error>(())
     /// ```
     pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ClientBuilder {
-            credentials,
-            settings: ClientSettings::new(
-                endpoints::LIST_RECORDINGS.rate_limit_per_sec,
-                RateLimitScope::Client,
-            ),
-            clock: Arc::new(SystemClock),
-        }
+        ServiceBuilder::new(QingCloudProtocol::new(credentials))
     }
 
     /// The base URL requests are sent to (endpoint paths are appended to its path).
     pub fn base_url(&self) -> &reqwest::Url {
-        &self.inner.base_url
+        self.service.base_url()
     }
 
     /// The transport settings: timeouts, retry policy, rate limit, body cap, user agent.
     pub fn transport_config(&self) -> &TransportConfig {
-        self.inner.transport.config()
+        self.service.transport_config()
     }
 
     /// Lists the recording tasks of one channel (查询录制, `GET /v1/cloudRecord`): one page
@@ -228,15 +253,7 @@ impl Client {
         &self,
         request: &ListRecordingsRequest,
     ) -> Result<ListRecordingsResponse, Error> {
-        let inner = &*self.inner;
-        let path = request.path();
-        let query = request.query_pairs();
-        let url = join_path(&inner.base_url, &path);
-        let build = |_attempt: u32| build_list_recordings(inner, &url, &path, &query);
-        inner
-            .transport
-            .execute(OPERATION, build, decode_list_recordings)
-            .await
+        self.service.call(request).await
     }
 
     /// The request [`Client::list_recordings`] would send for `request` on its first
@@ -278,11 +295,7 @@ impl Client {
         &self,
         request: &ListRecordingsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let inner = &*self.inner;
-        let path = request.path();
-        let url = join_path(&inner.base_url, &path);
-        let http = build_list_recordings(inner, &url, &path, &request.query_pairs())?;
-        Ok(PreparedRequest::from_request(&http, &[]))
+        self.service.prepare(request)
     }
 
     /// Every task of `request`'s channel and window, as a lazy stream over the pages:
@@ -319,7 +332,7 @@ impl Client {
 
     /// The clock the signatures (and the neutral `list`'s window) read the time from.
     pub(crate) fn clock(&self) -> &dyn Clock {
-        self.inner.clock.as_ref()
+        self.service.clock()
     }
 }
 
@@ -345,39 +358,10 @@ fn with_offset(
     builder.build_with_clock(clock)
 }
 
-/// Builds and signs one attempt of `GET /v1/cloudRecord` (a fresh `time_stamp` from the
-/// client's clock): what [`Client::list_recordings`] sends and
-/// [`Client::prepare_list_recordings`] shows.
-fn build_list_recordings(
-    inner: &Inner,
-    url: &reqwest::Url,
-    path: &str,
-    query: &[(&'static str, String)],
-) -> Result<reqwest::Request, Error> {
-    let signed = signing::sign_with_clock(
-        endpoints::LIST_RECORDINGS.method,
-        path,
-        query,
-        None,
-        &inner.credentials,
-        inner.clock.as_ref(),
-    )?;
-    tracing::trace!(time_stamp = %signed.time_stamp, "signed");
-    let mut url = url.clone();
-    // The signer's string is already percent-encoded with the characters the
-    // signature covers; it holds only unreserved characters, `%XX`, `/`, `=` and
-    // `&`, which `set_query` keeps as they are.
-    url.set_query(Some(&signed.query_string));
-    let mut http = reqwest::Request::new(reqwest::Method::GET, url);
-    http.headers_mut()
-        .insert(ACCEPT, HeaderValue::from_static("application/json"));
-    Ok(http)
-}
-
 /// Classifies a raw answer of `GET /v1/cloudRecord` (see the module's `# Errors`).
 /// Public, but hidden, for the fuzz targets of `record-fuzz`.
 #[doc(hidden)]
-pub fn decode_list_recordings(raw: RawResponse) -> Result<ListRecordingsResponse, Error> {
+pub fn decode_list_recordings(raw: &RawResponse) -> Result<ListRecordingsResponse, Error> {
     // The common case, a 2xx answer that decodes into the model with `code` "success", is
     // decided by that one decode; anything else reads the envelope leniently first. Both
     // ways give the same result for such a body.
@@ -390,12 +374,12 @@ pub fn decode_list_recordings(raw: RawResponse) -> Result<ListRecordingsResponse
     if let Some(envelope) = CodeEnvelope::parse(&raw.body)
         && envelope.code != ListRecordingsResponse::SUCCESS_CODE
     {
-        return Err(vendor_error(&raw, envelope));
+        return Err(vendor_error(raw, envelope));
     }
-    if let Some(err) = error_for_status(&raw) {
+    if let Some(err) = error_for_status(raw) {
         return Err(err);
     }
-    decode_json(&raw)
+    decode_json(raw)
 }
 
 /// What an answer says about itself: its `code` and, if any, a message. Read leniently

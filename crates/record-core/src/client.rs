@@ -1,7 +1,7 @@
-//! What every vendor client shares besides the [`Transport`](crate::transport::Transport):
-//! the builder settings ([`ClientSettings`] and the [`client_builder_methods!`] macro that
-//! exposes them on each vendor's builder), base-URL handling, and the classification of
-//! HTTP statuses and undecodable bodies.
+//! What every vendor client shares besides the [`Transport`](crate::transport::Transport)
+//! and the generic [`Service`](crate::service::Service): the builder settings
+//! ([`ClientSettings`]), base-URL handling, the dry-run [`PreparedRequest`], and the
+//! classification of HTTP statuses and undecodable bodies.
 
 use crate::transport::{RateLimitScope, RawResponse, TransportConfig, retry_after};
 use crate::{DecodeDetails, Error, ErrorKind, Vendor};
@@ -19,9 +19,8 @@ pub enum Endpoint {
     Url(String),
 }
 
-/// The settings every vendor client builder shares. Vendor builders expose them through
-/// [`client_builder_methods!`]; [`ClientSettings::transport`] and
-/// [`ClientSettings::resolve_base_url`] turn them into a client.
+/// The settings every vendor client builder shares ([`ServiceBuilder`](crate::service::ServiceBuilder)
+/// sets them; [`ClientSettings::resolve_base_url`] turns the endpoint into a base URL).
 #[derive(Debug, Clone)]
 pub struct ClientSettings {
     /// Where requests go.
@@ -227,83 +226,6 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(raw: &RawResponse) -> Result<
             path,
         )
     })
-}
-
-/// Builder methods every vendor client builder has, forwarding to a field `settings` of
-/// type [`ClientSettings`]. Used inside an `impl` block of each vendor's `ClientBuilder`.
-#[macro_export]
-macro_rules! client_builder_methods {
-    () => {
-        /// Sends requests to one of the vendor's documented hosts, by its name in
-        /// `hosts::ALL` (an unknown name fails at `build()`).
-        pub fn host(mut self, name: impl Into<String>) -> Self {
-            self.settings.endpoint = $crate::client::Endpoint::Named(name.into());
-            self
-        }
-
-        /// Sends requests to any base URL, such as a proxy or a local emulator on
-        /// `http://127.0.0.1:PORT` (checked at `build()`).
-        pub fn base_url(mut self, url: impl Into<String>) -> Self {
-            self.settings.endpoint = $crate::client::Endpoint::Url(url.into());
-            self
-        }
-
-        /// Sets all three timeouts.
-        pub fn timeouts(mut self, timeouts: $crate::transport::Timeouts) -> Self {
-            self.settings.transport.timeouts = timeouts;
-            self
-        }
-
-        /// Time to establish a connection (default 5 s).
-        pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.settings.transport.timeouts.connect = timeout;
-            self
-        }
-
-        /// Time for one attempt, from sending to the end of the body (default 10 s).
-        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.settings.transport.timeouts.per_attempt = timeout;
-            self
-        }
-
-        /// Time for a whole call, retries included (default 30 s).
-        pub fn total_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.settings.transport.timeouts.total = timeout;
-            self
-        }
-
-        /// Sets the retry policy (default: 3 attempts, full-jitter backoff from 200 ms).
-        pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
-            self.settings.transport.retry = policy;
-            self
-        }
-
-        /// Turns retries off: every call makes exactly one attempt.
-        pub fn disable_retries(mut self) -> Self {
-            self.settings.transport.retry = $crate::RetryPolicy::disabled();
-            self
-        }
-
-        /// Client-side rate limit in requests per second, shared by every clone of the
-        /// client; `None` (or 0) turns it off. The default is the vendor's documented limit.
-        pub fn rate_limit(mut self, per_second: Option<u32>) -> Self {
-            self.settings.transport.rate_limit_per_sec = per_second;
-            self
-        }
-
-        /// Largest response body accepted, in bytes (default 4 MiB); larger answers fail
-        /// with a decode error instead of being buffered.
-        pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-            self.settings.transport.max_response_bytes = bytes;
-            self
-        }
-
-        /// The `User-Agent` header.
-        pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-            self.settings.transport.user_agent = user_agent.into();
-            self
-        }
-    };
 }
 
 /// A fully signed request as it would be sent, for `--dry-run` style inspection: method,

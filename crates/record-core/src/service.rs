@@ -33,9 +33,9 @@ pub trait Signer: Send + Sync {
     ) -> Result<(), Error>;
 }
 
-/// What a vendor crate supplies to [`Service`]: its signer (holding the credentials) and
-/// the facts of its spec the client needs.
-pub trait Protocol: Signer + fmt::Debug + Sized + 'static {
+/// What a vendor crate supplies to [`Service`]: the facts of its spec the client needs and
+/// its signer (holding the credentials), bound to the base URL when the client is built.
+pub trait Protocol: fmt::Debug + Sized + 'static {
     /// The vendor.
     const VENDOR: Vendor;
     /// The documented default host (`https://…`).
@@ -49,8 +49,18 @@ pub trait Protocol: Signer + fmt::Debug + Sized + 'static {
     /// Headers whose values [`Service::prepare`] hides (an HTTP Basic `Authorization` is
     /// hidden whatever this says).
     const REDACTED_HEADERS: &'static [&'static str];
+    /// The signer a built client uses: the protocol bound to its base URL (most vendors:
+    /// the protocol itself).
+    type Bound: Signer + fmt::Debug + 'static;
     /// The vendor crate's client type, built from the service.
     type Client: From<Service<Self>>;
+
+    /// Binds the protocol to the base URL the client will use (a signer that covers the
+    /// host, or whose region follows it, learns it here).
+    ///
+    /// # Errors
+    /// An error that makes [`ServiceBuilder::build`] fail (an invalid signing region).
+    fn bind(self, base_url: &reqwest::Url) -> Result<Self::Bound, Error>;
 }
 
 /// How one operation's request maps onto HTTP (the vendor crate implements it per request
@@ -112,11 +122,11 @@ fn cannot_build(e: reqwest::Error) -> Error {
 
 /// A vendor client: a protocol, a base URL, a transport and a clock. Cloning is cheap and
 /// shares the connection pool, the rate limiters, the clock and the credentials.
-pub struct Service<P> {
-    inner: Arc<Inner<P>>,
+pub struct Service<P: Protocol> {
+    inner: Arc<Inner<P::Bound>>,
 }
 
-impl<P> Clone for Service<P> {
+impl<P: Protocol> Clone for Service<P> {
     fn clone(&self) -> Self {
         Self {
             inner: Arc::clone(&self.inner),
@@ -124,16 +134,16 @@ impl<P> Clone for Service<P> {
     }
 }
 
-struct Inner<P> {
-    protocol: P,
+struct Inner<S> {
+    protocol: S,
     base_url: reqwest::Url,
     transport: Transport,
     clock: Arc<dyn Clock>,
 }
 
 impl<P: Protocol> Service<P> {
-    /// The protocol (the signer and its credentials).
-    pub fn protocol(&self) -> &P {
+    /// The bound protocol (the signer and its credentials).
+    pub fn protocol(&self) -> &P::Bound {
         &self.inner.protocol
     }
 
@@ -186,12 +196,21 @@ impl<P: Protocol> Service<P> {
     /// # Errors
     /// As the encoder and the signer of [`Service::call`].
     pub fn prepare<R: Encode>(&self, request: &R) -> Result<PreparedRequest, Error> {
+        let signed = self.signed_request(request)?;
+        Ok(PreparedRequest::from_request(&signed, P::REDACTED_HEADERS))
+    }
+
+    /// The signed request of a first attempt of `request`, as [`Service::call`] would send
+    /// it now, unredacted (secret-bearing headers are marked sensitive, so the request's
+    /// `Debug` hides them); for tests and tools. Nothing is sent.
+    ///
+    /// # Errors
+    /// As the encoder and the signer of [`Service::call`].
+    pub fn signed_request<R: Encode>(&self, request: &R) -> Result<reqwest::Request, Error> {
         let endpoint = &R::ENDPOINT;
         let unsigned = self.encode(request)?;
-        let signed = self
-            .signed(&unsigned, endpoint)
-            .map_err(|e| e.with_vendor(P::VENDOR).with_action(action_of(endpoint)))?;
-        Ok(PreparedRequest::from_request(&signed, P::REDACTED_HEADERS))
+        self.signed(&unsigned, endpoint)
+            .map_err(|e| e.with_vendor(P::VENDOR).with_action(action_of(endpoint)))
     }
 
     fn encode<R: Encode>(&self, request: &R) -> Result<reqwest::Request, Error> {
@@ -348,17 +367,22 @@ impl<P: Protocol> ServiceBuilder<P> {
     /// # Errors
     /// [`ErrorKind::InvalidRequest`] (parameter `base_url`) for a host name that
     /// [`Protocol::HOSTS`] does not list or a base URL that is not an absolute
-    /// `http`/`https` URL without query, fragment or credentials; [`ErrorKind::Transport`]
-    /// when the HTTP client cannot be initialised.
+    /// `http`/`https` URL without query, fragment or credentials; the error of
+    /// [`Protocol::bind`]; [`ErrorKind::Transport`] when the HTTP client cannot be
+    /// initialised.
     pub fn build(self) -> Result<P::Client, Error> {
         let base_url = self
             .settings
             .resolve_base_url(P::VENDOR, P::DEFAULT_HOST, P::HOSTS)?;
+        let protocol = self
+            .protocol
+            .bind(&base_url)
+            .map_err(|e| e.with_vendor(P::VENDOR))?;
         let transport =
             Transport::new(self.settings.transport).map_err(|e| e.with_vendor(P::VENDOR))?;
         Ok(P::Client::from(Service {
             inner: Arc::new(Inner {
-                protocol: self.protocol,
+                protocol,
                 base_url,
                 transport,
                 clock: self.clock,
@@ -394,6 +418,22 @@ impl<P: Protocol + UsesNonce> ServiceBuilder<P> {
     /// make requests deterministic in tests.
     pub fn nonce_source(mut self, source: impl Fn() -> String + Send + Sync + 'static) -> Self {
         self.protocol.set_nonce_source(Arc::new(source));
+        self
+    }
+}
+
+/// A protocol whose signature covers a region (Volcengine's credential scope).
+pub trait SigningRegion {
+    /// Overrides the region the protocol would derive from the host.
+    fn set_region(&mut self, region: String);
+}
+
+impl<P: Protocol + SigningRegion> ServiceBuilder<P> {
+    /// The signing region of the credential scope, overriding the default, which follows
+    /// the host. An invalid region (empty, with `/` or spaces) fails at
+    /// [`ServiceBuilder::build`].
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.protocol.set_region(region.into());
         self
     }
 }

@@ -1,6 +1,7 @@
 //! Building any vendor's client from configuration, behind `Box<dyn RecordingQuery>`, so an
 //! application can switch vendors by changing a setting.
 
+use record_core::service::{Protocol, ServiceBuilder};
 use record_core::transport::Timeouts;
 use record_core::{Error, RecordingQuery, RetryPolicy, Vendor};
 
@@ -23,30 +24,30 @@ pub struct ClientConfig {
     pub user_agent: Option<String>,
 }
 
-macro_rules! configure {
-    ($builder:expr, $config:expr) => {{
-        let mut b = $builder;
-        let c = $config;
-        if let Some(h) = &c.host {
-            b = b.host(h.clone());
+impl ClientConfig {
+    /// Applies these settings to any vendor's builder (every vendor client is built by the
+    /// same [`ServiceBuilder`]).
+    pub fn apply<P: Protocol>(&self, mut builder: ServiceBuilder<P>) -> ServiceBuilder<P> {
+        if let Some(h) = &self.host {
+            builder = builder.host(h.clone());
         }
-        if let Some(u) = &c.base_url {
-            b = b.base_url(u.clone());
+        if let Some(u) = &self.base_url {
+            builder = builder.base_url(u.clone());
         }
-        if let Some(t) = c.timeouts {
-            b = b.timeouts(t);
+        if let Some(t) = self.timeouts {
+            builder = builder.timeouts(t);
         }
-        if let Some(r) = c.retry {
-            b = b.retry_policy(r);
+        if let Some(r) = self.retry {
+            builder = builder.retry_policy(r);
         }
-        if let Some(r) = c.rate_limit {
-            b = b.rate_limit(r);
+        if let Some(r) = self.rate_limit {
+            builder = builder.rate_limit(r);
         }
-        if let Some(u) = &c.user_agent {
-            b = b.user_agent(u.clone());
+        if let Some(u) = &self.user_agent {
+            builder = builder.user_agent(u.clone());
         }
-        b.build()
-    }};
+        builder
+    }
 }
 
 /// Builds the client of `vendor` from `config`, reading its credentials with `lookup` by
@@ -84,25 +85,27 @@ pub fn connect(
         #[cfg(feature = "zego")]
         Vendor::Zego => {
             let creds = zego_record::Credentials::from_lookup(&mut lookup)?;
-            let client = configure!(zego_record::Client::builder(creds), config)?;
+            let client = config.apply(zego_record::Client::builder(creds)).build()?;
             Ok(Box::new(client))
         }
         #[cfg(feature = "qingcloud")]
         Vendor::QingCloud => {
             let creds = qingcloud_record::Credentials::from_lookup(&mut lookup)?;
-            let client = configure!(qingcloud_record::Client::builder(creds), config)?;
+            let client = config
+                .apply(qingcloud_record::Client::builder(creds))
+                .build()?;
             Ok(Box::new(client))
         }
         #[cfg(feature = "volc")]
         Vendor::Volcengine => {
             let creds = volc_record::Credentials::from_lookup(&mut lookup)?;
-            let client = configure!(volc_record::Client::builder(creds), config)?;
+            let client = config.apply(volc_record::Client::builder(creds)).build()?;
             Ok(Box::new(client))
         }
         #[cfg(feature = "agora")]
         Vendor::Agora => {
             let creds = agora_record::Credentials::from_lookup(&mut lookup)?;
-            let client = configure!(agora_record::Client::builder(creds), config)?;
+            let client = config.apply(agora_record::Client::builder(creds)).build()?;
             Ok(Box::new(client))
         }
         #[allow(unreachable_patterns)]

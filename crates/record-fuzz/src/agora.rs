@@ -54,7 +54,7 @@ pub fn decode(data: &[u8]) {
 /// `ErrorBody`, `ErrorBody::to_error` under the same status.
 pub fn error(data: &[u8]) {
     let raw = check::error_response(data);
-    let outcome = agora::client::decode_query(check::error_response(data));
+    let outcome = agora::client::decode_query(&check::error_response(data));
     check::check_outcome(&outcome, &raw, agora::error_code_info);
     if let Ok(response) = &outcome {
         check::check_roundtrip(response);

@@ -27,7 +27,7 @@ pub fn decode(data: &[u8]) {
 /// `qingcloud_error`: the client's classifier (`client::decode_list_recordings`).
 pub fn error(data: &[u8]) {
     let raw = check::error_response(data);
-    let outcome = qingcloud::client::decode_list_recordings(check::error_response(data));
+    let outcome = qingcloud::client::decode_list_recordings(&check::error_response(data));
     check::check_outcome(&outcome, &raw, qingcloud::error_code_info);
     if let Ok(response) = &outcome {
         check::check_roundtrip(response);

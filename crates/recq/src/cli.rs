@@ -69,7 +69,7 @@ pub struct Global {
     /// Profile of the config file to use (default: `default`, or RECQ_PROFILE).
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Config file (default: <config dir>/recq/config.toml, or RECQ_CONFIG).
+    /// Config file (default: `<config dir>/recq/config.toml`, or RECQ_CONFIG).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Log to stderr (-v: requests, -vv: everything).

@@ -330,8 +330,8 @@ fn recording_row(r: &Recording, files_known: bool) -> Vec<Field> {
     ]
 }
 
-/// The recordings as one table. `files_known` false shows FILES as a dash (see
-/// [`recording_row`]).
+/// The recordings as one table. `files_known` false shows FILES as a dash (the answer
+/// does not carry files: ZEGO `DescribeTasks`), so that no zero reads as a fact.
 pub fn recordings_table(recordings: &[Recording], files_known: bool, layout: Layout) -> String {
     render(
         &Grid {

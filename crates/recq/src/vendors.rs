@@ -7,63 +7,67 @@ use crate::cli::{
 use crate::config::{ConfigError, Source};
 use crate::{Ctx, Failure, exit};
 use futures::StreamExt as _;
+use record_facade::service::{Protocol, ServiceBuilder};
 use record_facade::{
     Clock as _, Error, ListFilter, ListStatus, RecordingQuery, RetryPolicy, SystemClock, TaskRef,
     TimeWindow, UnixMillis, agora, qingcloud, volc, zego,
 };
 
-/// Applies the global flags and the profile to any vendor's client builder.
-macro_rules! client {
-    ($ctx:expr, $vendor:literal, $builder:expr) => {{
-        let ctx: &Ctx<'_, '_> = $ctx;
-        let (file_endpoint, file_region) = ctx.settings.endpoint_and_region($vendor);
-        let mut b = $builder;
-        if let Some(region) = ctx.global.region.clone().or(file_region.clone()) {
-            b = b.host(region);
+/// The client of `vendor` from `builder`, with the global flags and the profile's
+/// `endpoint`/`region` applied (every vendor's builder is the same generic
+/// [`ServiceBuilder`]).
+fn client<P: Protocol>(
+    ctx: &Ctx<'_, '_>,
+    vendor: &str,
+    builder: ServiceBuilder<P>,
+) -> Result<P::Client, Failure> {
+    let (file_endpoint, file_region) = ctx.settings.endpoint_and_region(vendor);
+    let mut b = builder;
+    if let Some(region) = ctx.global.region.clone().or(file_region.clone()) {
+        b = b.host(region);
+    }
+    let file_key = |key: &str| {
+        format!(
+            "`{key}` under [profiles.{}.{}] in {}",
+            ctx.settings.profile_name,
+            vendor,
+            ctx.settings
+                .path
+                .as_ref()
+                .map_or_else(|| "the config file".to_owned(), |p| p.display().to_string())
+        )
+    };
+    // Where the host came from, in the user's terms, for an error about it.
+    let mut host_source = match (&ctx.global.region, &file_region) {
+        (Some(_), _) => Some("--region".to_owned()),
+        (None, Some(_)) => Some(file_key("region")),
+        (None, None) => None,
+    };
+    let endpoint = match (ctx.global.endpoint.clone(), file_endpoint) {
+        (Some(url), _) => {
+            host_source = Some("--endpoint".to_owned());
+            Some(checked_endpoint(url, "--endpoint", true)?)
         }
-        let file_key = |key: &str| {
-            format!(
-                "`{key}` under [profiles.{}.{}] in {}",
-                ctx.settings.profile_name,
-                $vendor,
-                ctx.settings
-                    .path
-                    .as_ref()
-                    .map_or_else(|| "the config file".to_owned(), |p| p.display().to_string())
-            )
-        };
-        // Where the host came from, in the user's terms, for an error about it.
-        let mut host_source = match (&ctx.global.region, &file_region) {
-            (Some(_), _) => Some("--region".to_owned()),
-            (None, Some(_)) => Some(file_key("region")),
-            (None, None) => None,
-        };
-        let endpoint = match (ctx.global.endpoint.clone(), file_endpoint) {
-            (Some(url), _) => {
-                host_source = Some("--endpoint".to_owned());
-                Some(checked_endpoint(url, "--endpoint", true)?)
-            }
-            (None, Some(url)) => {
-                let source = file_key("endpoint");
-                host_source = Some(source.clone());
-                Some(checked_endpoint(url, &source, false)?)
-            }
-            (None, None) => None,
-        };
-        if let Some(url) = endpoint {
-            b = b.base_url(url);
+        (None, Some(url)) => {
+            let source = file_key("endpoint");
+            host_source = Some(source.clone());
+            Some(checked_endpoint(url, &source, false)?)
         }
-        if let Some(t) = ctx.global.timeout {
-            b = b.total_timeout(t).attempt_timeout(t);
-        }
-        if let Some(n) = ctx.global.retries {
-            b = b.retry_policy(RetryPolicy {
-                max_attempts: n.saturating_add(1),
-                ..RetryPolicy::default()
-            });
-        }
-        b.build().map_err(|e| host_error(e, host_source.as_deref()))
-    }};
+        (None, None) => None,
+    };
+    if let Some(url) = endpoint {
+        b = b.base_url(url);
+    }
+    if let Some(t) = ctx.global.timeout {
+        b = b.total_timeout(t).attempt_timeout(t);
+    }
+    if let Some(n) = ctx.global.retries {
+        b = b.retry_policy(RetryPolicy {
+            max_attempts: n.saturating_add(1),
+            ..RetryPolicy::default()
+        });
+    }
+    b.build().map_err(|e| host_error(e, host_source.as_deref()))
 }
 
 /// Checks an endpoint the user gave (`--endpoint` or a profile's `endpoint`): an absolute
@@ -180,7 +184,7 @@ async fn one(
 
 async fn zego_command(ctx: &mut Ctx<'_, '_>, command: &ZegoCommand) -> Result<i32, Failure> {
     let creds = credentials(ctx, "zego", |l| zego::Credentials::from_lookup(l))?;
-    let client = client!(ctx, "zego", zego::Client::builder(creds))?;
+    let client = client(ctx, "zego", zego::Client::builder(creds))?;
     match command {
         ZegoCommand::Status { task_id } => {
             if ctx.global.dry_run {
@@ -281,7 +285,7 @@ async fn qingcloud_command(
     command: &QingCloudCommand,
 ) -> Result<i32, Failure> {
     let creds = credentials(ctx, "qingcloud", |l| qingcloud::Credentials::from_lookup(l))?;
-    let client = client!(ctx, "qingcloud", qingcloud::Client::builder(creds))?;
+    let client = client(ctx, "qingcloud", qingcloud::Client::builder(creds))?;
     let QingCloudCommand::List(args) = command;
     no_watch(ctx, "qingcloud list")?;
     let mut b = qingcloud::ListRecordingsRequest::builder()
@@ -325,7 +329,7 @@ async fn qingcloud_command(
 
 async fn volc_command(ctx: &mut Ctx<'_, '_>, command: &VolcCommand) -> Result<i32, Failure> {
     let creds = credentials(ctx, "volc", |l| volc::Credentials::from_lookup(l))?;
-    let client = client!(ctx, "volc", volc::Client::builder(creds))?;
+    let client = client(ctx, "volc", volc::Client::builder(creds))?;
     let VolcCommand::Task { app_id, room, task } = command;
     if ctx.global.dry_run {
         let req = volc::GetRecordTaskRequest::builder()
@@ -350,7 +354,7 @@ async fn volc_command(ctx: &mut Ctx<'_, '_>, command: &VolcCommand) -> Result<i3
 
 async fn agora_command(ctx: &mut Ctx<'_, '_>, command: &AgoraCommand) -> Result<i32, Failure> {
     let creds = credentials(ctx, "agora", |l| agora::Credentials::from_lookup(l))?;
-    let client = client!(ctx, "agora", agora::Client::builder(creds))?;
+    let client = client(ctx, "agora", agora::Client::builder(creds))?;
     let AgoraCommand::Query {
         app_id,
         resource_id,

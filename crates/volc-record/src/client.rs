@@ -74,13 +74,15 @@
 //! ```
 
 use std::fmt;
-use std::sync::Arc;
 
 use record_core::client::{
-    ClientSettings, PreparedRequest, decode_json, error_for_status, join_path, parse_base_url,
+    PreparedRequest, decode_json, error_for_status, join_path, parse_base_url,
 };
-use record_core::transport::{Operation, RateLimitScope, RawResponse, Transport, retry_after};
-use record_core::{Clock, Error, SystemClock};
+use record_core::service::{
+    Decode, Encode, Protocol, Service, ServiceBuilder, Signer as SignRequest, SigningRegion,
+};
+use record_core::transport::{RateLimitScope, RawResponse, retry_after};
+use record_core::{EndpointInfo, Error, UnixMillis, Vendor};
 use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
 use serde_json::Value;
 
@@ -91,8 +93,124 @@ use crate::{
     hosts,
 };
 
-/// Headers whose values [`Client::prepare_get_record_task`] hides: the STS session token.
-const REDACTED_HEADERS: &[&str] = &["x-security-token"];
+/// Volcengine's protocol for [`record_core::service::Service`] before the client is
+/// built: the credentials and, if set, the signing region. Bound to the base URL it becomes
+/// a [`VolcSigning`] (the region follows the host unless set).
+#[derive(Debug)]
+pub struct VolcProtocol {
+    credentials: Credentials,
+    region: Option<String>,
+}
+
+impl VolcProtocol {
+    /// The protocol for `credentials`, the region following the host.
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            region: None,
+        }
+    }
+}
+
+impl SigningRegion for VolcProtocol {
+    /// The default follows the host: `cn-north-1` for the default host, the region of a
+    /// documented host (`host("ap-singapore-1")`, or its URL as base URL), and
+    /// `cn-north-1` for any other base URL.
+    fn set_region(&mut self, region: String) {
+        self.region = Some(region);
+    }
+}
+
+impl Protocol for VolcProtocol {
+    const VENDOR: Vendor = VENDOR;
+    const DEFAULT_HOST: &'static str = hosts::DEFAULT;
+    const HOSTS: &'static [(&'static str, &'static str, &'static str)] = hosts::ALL;
+    const RATE_LIMIT_PER_SEC: Option<u32> = endpoints::GET_RECORD_TASK.rate_limit_per_sec;
+    /// 60 requests per second for the account: the client and all its clones together.
+    const RATE_LIMIT_SCOPE: RateLimitScope = RateLimitScope::Client;
+    /// The STS session token; the `Authorization` header is an HMAC signature and holds no
+    /// secret.
+    const REDACTED_HEADERS: &'static [&'static str] = &["x-security-token"];
+    type Bound = VolcSigning;
+    type Client = Client;
+
+    fn bind(self, base_url: &reqwest::Url) -> Result<VolcSigning, Error> {
+        let region = match self.region {
+            Some(region) => region,
+            None => documented_region(base_url)
+                .unwrap_or(DEFAULT_REGION)
+                .to_owned(),
+        };
+        Ok(VolcSigning {
+            signer: Signer::new(self.credentials, region, DEFAULT_SERVICE)?,
+            host: host_header(base_url)?,
+        })
+    }
+}
+
+/// The signer of a built client: the V4 [`Signer`] (credentials, region, service `rtc`,
+/// signing-key cache) and the `Host` value that is signed and sent.
+#[derive(Debug)]
+pub struct VolcSigning {
+    signer: Signer,
+    /// The `Host` value that is signed and sent: host, plus `:port` when not the default.
+    host: String,
+}
+
+impl SignRequest for VolcSigning {
+    /// Signs the request line as the encoder built it (path and query read back decoded,
+    /// then canonicalised by the signer) and sends exactly the canonical path and query
+    /// that were signed; the signature headers come first, then the encoder's own.
+    fn sign(
+        &self,
+        request: &mut reqwest::Request,
+        endpoint: &EndpointInfo,
+        now: UnixMillis,
+    ) -> Result<(), Error> {
+        let path = percent_encoding::percent_decode_str(request.url().path())
+            .decode_utf8()
+            .map_err(|_| {
+                Error::invalid_parameter("base_url", "the path is not UTF-8 once decoded")
+            })?
+            .into_owned();
+        let query: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
+        let mut to_sign = RequestToSign::new(endpoint.method, self.host.as_str(), path.as_str())
+            .with_query_pairs(query);
+        if let Some(body) = request.body().and_then(reqwest::Body::as_bytes) {
+            if let Some(content_type) = request
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+            {
+                to_sign = to_sign.with_content_type(content_type);
+            }
+            to_sign = to_sign.with_body(body.to_vec());
+        }
+        let signed = self.signer.sign(&to_sign, now.to_seconds())?;
+        let url = request.url_mut();
+        // Both are fully percent-encoded already; `Url` keeps `%XX`, unreserved characters,
+        // `/`, `=` and `&` as they are, so the request line is byte for byte what was signed.
+        url.set_path(&signed.canonical_uri);
+        url.set_query(Some(signed.canonical_query_string.as_str()).filter(|q| !q.is_empty()));
+        let own = std::mem::take(request.headers_mut());
+        let headers = request.headers_mut();
+        for (name, value) in &signed.headers {
+            let header_name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::invalid_parameter(*name, "not a valid header name"))?;
+            // The value is never quoted in the error: it may be the session token.
+            let mut header_value = HeaderValue::from_str(value)
+                .map_err(|_| Error::invalid_parameter(*name, "not a valid header value"))?;
+            if matches!(*name, "Authorization" | "X-Security-Token") {
+                header_value.set_sensitive(true);
+            }
+            headers.insert(header_name, header_value);
+        }
+        for (name, value) in &own {
+            headers.insert(name.clone(), value.clone());
+        }
+        Ok(())
+    }
+}
 
 /// A client of the Volcengine RTC OpenAPI. Build it with [`Client::builder`].
 ///
@@ -101,107 +219,64 @@ const REDACTED_HEADERS: &[&str] = &["x-security-token"];
 /// `Debug` shows the access key id but never the secret access key or session token.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    service: Service<VolcProtocol>,
 }
 
-/// What the clones of a client share.
-struct Inner {
-    transport: Transport,
-    signer: Signer,
-    clock: Arc<dyn Clock>,
-    base_url: reqwest::Url,
-    /// The `Host` value that is signed and sent: host, plus `:port` when not the default.
-    host: String,
-    /// The decoded request path (the base URL's path prefix, if any, then `/`).
-    path: String,
+impl From<Service<VolcProtocol>> for Client {
+    fn from(service: Service<VolcProtocol>) -> Self {
+        Self { service }
+    }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = &self.inner;
-        f.debug_struct("Client")
-            .field("base_url", &inner.base_url.as_str())
-            .field("region", &inner.signer.region())
-            .field("service", &inner.signer.service())
-            .field("credentials", inner.signer.credentials())
-            .field("clock", &inner.clock)
-            .field("transport", inner.transport.config())
-            .finish()
+        fmt::Debug::fmt(&self.service, f)
     }
 }
 
-/// Builder of a [`Client`]: the common settings of every vendor client (host, base URL,
-/// timeouts, retries, rate limit, body cap, user agent), the clock and the signing region.
-#[derive(Debug)]
-#[must_use]
-pub struct ClientBuilder {
-    settings: ClientSettings,
-    credentials: Credentials,
-    clock: Arc<dyn Clock>,
-    region: Option<String>,
+/// Builder of a [`Client`]: [`Client::builder`], the setters shared by every vendor (see
+/// [`ServiceBuilder`]; the [`clock`](ServiceBuilder::clock) dates each signature,
+/// `X-Date`), the signing [`region`](ServiceBuilder::region), then
+/// [`build`](ServiceBuilder::build), which fails with
+/// [`InvalidRequest`](record_core::ErrorKind::InvalidRequest) (parameter `region`) for an
+/// invalid region.
+pub type ClientBuilder = ServiceBuilder<VolcProtocol>;
+
+impl Encode for GetRecordTaskRequest {
+    const ENDPOINT: EndpointInfo = endpoints::GET_RECORD_TASK;
+
+    /// `GET {base}/?Action=GetRecordTask&Version=2023-11-01&AppId=…&RoomId=…&TaskId=…` with
+    /// `Accept: application/json` (the signer canonicalises the query).
+    fn encode(
+        &self,
+        _http: &reqwest::Client,
+        base: &reqwest::Url,
+    ) -> Result<reqwest::Request, Error> {
+        let endpoint = &<Self as Encode>::ENDPOINT;
+        let mut url = join_path(base, endpoint.path);
+        {
+            let mut query = url.query_pairs_mut();
+            if let Some(action) = endpoint.action {
+                query.append_pair("Action", action);
+            }
+            if let Some(version) = endpoint.version {
+                query.append_pair("Version", version);
+            }
+            query.extend_pairs(self.query_pairs());
+        }
+        let method = reqwest::Method::from_bytes(endpoint.method.as_bytes())
+            .map_err(|_| Error::invalid_parameter("method", "not a valid HTTP method"))?;
+        let mut request = reqwest::Request::new(method, url);
+        request
+            .headers_mut()
+            .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        Ok(request)
+    }
 }
 
-impl ClientBuilder {
-    record_core::client_builder_methods!();
-
-    /// The clock that dates each signature (`X-Date`); the system clock by default. Tests
-    /// inject a [`record_core::FixedClock`].
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// The signing region of the credential scope, overriding the default, which follows
-    /// the host: `cn-north-1` for the default host, the region of a documented host
-    /// (`host("ap-singapore-1")`, or its URL as base URL), and `cn-north-1` for any other
-    /// base URL. An invalid region (empty, with `/` or spaces) fails at
-    /// [`ClientBuilder::build`].
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-
-    /// Builds the client.
-    ///
-    /// # Errors
-    ///
-    /// [`InvalidRequest`](record_core::ErrorKind::InvalidRequest) (parameter `base_url`)
-    /// for an unknown host name or a base URL that is not an absolute `http`/`https` URL
-    /// without query, fragment or credentials, or (parameter `region`) for an invalid
-    /// region; [`Transport`](record_core::ErrorKind::Transport) when the HTTP client cannot
-    /// be initialised.
-    pub fn build(self) -> Result<Client, Error> {
-        let base_url = self
-            .settings
-            .resolve_base_url(VENDOR, hosts::DEFAULT, hosts::ALL)?;
-        let region = match self.region {
-            Some(region) => region,
-            None => documented_region(&base_url)
-                .unwrap_or(DEFAULT_REGION)
-                .to_owned(),
-        };
-        let signer = Signer::new(self.credentials, region, DEFAULT_SERVICE)
-            .map_err(|e| e.with_vendor(VENDOR))?;
-        let host = host_header(&base_url)?;
-        let endpoint_url = join_path(&base_url, endpoints::GET_RECORD_TASK.path);
-        let path = percent_encoding::percent_decode_str(endpoint_url.path())
-            .decode_utf8()
-            .map_err(|_| {
-                Error::invalid_parameter("base_url", "the path is not UTF-8 once decoded")
-                    .with_vendor(VENDOR)
-            })?
-            .into_owned();
-        let transport = Transport::new(self.settings.transport)?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                transport,
-                signer,
-                clock: self.clock,
-                base_url,
-                host,
-                path,
-            }),
-        })
+impl Decode for GetRecordTaskResponse {
+    fn decode(raw: &RawResponse) -> Result<Self, Error> {
+        decode_response(raw)
     }
 }
 
@@ -211,31 +286,23 @@ impl Client {
     /// attempts, 5 s to connect, 10 s per attempt, 30 s per call, 4 MiB bodies at most, the
     /// system clock.
     pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ClientBuilder {
-            settings: ClientSettings::new(
-                endpoints::GET_RECORD_TASK.rate_limit_per_sec,
-                RateLimitScope::Client,
-            ),
-            credentials,
-            clock: Arc::new(SystemClock),
-            region: None,
-        }
+        ServiceBuilder::new(VolcProtocol::new(credentials))
     }
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &reqwest::Url {
-        &self.inner.base_url
+        self.service.base_url()
     }
 
     /// The signing region of the credential scope.
     pub fn region(&self) -> &str {
-        self.inner.signer.region()
+        self.service.protocol().signer.region()
     }
 
     /// The signer (credentials, region, service and signing-key cache), shared by every
     /// clone of this client.
     pub fn signer(&self) -> &Signer {
-        &self.inner.signer
+        &self.service.protocol().signer
     }
 
     /// Queries one cloud-recording task (`GetRecordTask`, version `2023-11-01`): its
@@ -255,19 +322,7 @@ impl Client {
         &self,
         request: &GetRecordTaskRequest,
     ) -> Result<GetRecordTaskResponse, Error> {
-        let to_sign = self.request_to_sign(request);
-        let operation = Operation {
-            vendor: VENDOR,
-            action: endpoints::GET_RECORD_TASK.name,
-        };
-        self.inner
-            .transport
-            .execute(
-                operation,
-                |_attempt| self.signed_request(&to_sign),
-                |raw| decode_response(&raw),
-            )
-            .await
+        self.service.call(request).await
     }
 
     /// The request [`Client::get_record_task`] would send for `request` if it started its
@@ -287,69 +342,17 @@ impl Client {
         &self,
         request: &GetRecordTaskRequest,
     ) -> Result<PreparedRequest, Error> {
-        let http = self.http_request_for(request)?;
-        Ok(PreparedRequest::from_request(&http, REDACTED_HEADERS))
+        self.service.prepare(request)
     }
 
     /// The signed HTTP request of one attempt of [`Client::get_record_task`] at the clock's
     /// current time (the session token header marked sensitive), unredacted.
+    #[cfg(test)]
     pub(crate) fn http_request_for(
         &self,
         request: &GetRecordTaskRequest,
     ) -> Result<reqwest::Request, Error> {
-        self.signed_request(&self.request_to_sign(request))
-    }
-
-    /// The parts of a `GetRecordTask` call that the signature covers.
-    fn request_to_sign(&self, request: &GetRecordTaskRequest) -> RequestToSign {
-        let endpoint = endpoints::GET_RECORD_TASK;
-        let mut to_sign = RequestToSign::new(
-            endpoint.method,
-            self.inner.host.as_str(),
-            self.inner.path.as_str(),
-        );
-        if let Some(action) = endpoint.action {
-            to_sign = to_sign.with_query("Action", action);
-        }
-        if let Some(version) = endpoint.version {
-            to_sign = to_sign.with_query("Version", version);
-        }
-        to_sign.with_query_pairs(request.query_pairs())
-    }
-
-    /// Signs `to_sign` at the clock's current time and builds the HTTP request to send: the
-    /// canonical path and query, exactly as signed, and the signature headers.
-    fn signed_request(&self, to_sign: &RequestToSign) -> Result<reqwest::Request, Error> {
-        let inner = &self.inner;
-        let signed = inner
-            .signer
-            .sign_now(to_sign, inner.clock.as_ref())
-            .map_err(|e| e.with_vendor(VENDOR))?;
-        let method = reqwest::Method::from_bytes(signed.method.as_bytes()).map_err(|_| {
-            Error::invalid_parameter("method", "not a valid HTTP method").with_vendor(VENDOR)
-        })?;
-        let mut url = inner.base_url.clone();
-        // Both are fully percent-encoded already; `Url` keeps `%XX`, unreserved characters,
-        // `/`, `=` and `&` as they are, so the request line is byte for byte what was signed.
-        url.set_path(&signed.canonical_uri);
-        url.set_query(Some(signed.canonical_query_string.as_str()).filter(|q| !q.is_empty()));
-        let mut request = reqwest::Request::new(method, url);
-        let headers = request.headers_mut();
-        for (name, value) in &signed.headers {
-            let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Error::invalid_parameter(*name, "not a valid header name").with_vendor(VENDOR)
-            })?;
-            // The value is never quoted in the error: it may be the session token.
-            let mut header_value = HeaderValue::from_str(value).map_err(|_| {
-                Error::invalid_parameter(*name, "not a valid header value").with_vendor(VENDOR)
-            })?;
-            if matches!(*name, "Authorization" | "X-Security-Token") {
-                header_value.set_sensitive(true);
-            }
-            headers.insert(header_name, header_value);
-        }
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        Ok(request)
+        self.service.signed_request(request)
     }
 }
 
@@ -441,6 +444,7 @@ fn host_header(url: &reqwest::Url) -> Result<String, Error> {
 mod tests {
     use super::*;
     use record_core::ErrorKind;
+    use std::sync::Arc;
 
     #[test]
     fn host_header_keeps_non_default_ports_only() -> Result<(), Error> {

@@ -163,7 +163,12 @@ impl Protocol for ZegoProtocol {
     /// ZEGO requests carry no secret in any header (the `ServerSecret` only enters the MD5
     /// `Signature` of the query string, valid for one nonce and timestamp).
     const REDACTED_HEADERS: &'static [&'static str] = &[];
+    type Bound = Self;
     type Client = Client;
+
+    fn bind(self, _base_url: &reqwest::Url) -> Result<Self, Error> {
+        Ok(self)
+    }
 }
 
 /// An async client of the ZEGO cloud-recording query API.
