@@ -38,6 +38,26 @@ pub struct VendorSpec {
     pub error_body: Option<String>,
     #[serde(default)]
     pub hosts: Vec<Host>,
+    /// How the generic client sends this vendor's operations (`[vendor.client]`); without
+    /// it no `Client` is generated.
+    #[serde(default)]
+    pub client: Option<ClientSpec>,
+}
+
+/// `[vendor.client]`: what `cargo xtask codegen` needs to generate the vendor's `Client`,
+/// its operation methods and the HTTP mapping of each request.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSpec {
+    /// The crate's `record_core::service::Protocol` type, built with `new(credentials)`.
+    pub protocol: String,
+    /// Whether the encoder puts `Action` and `Version` (when the endpoint has them) first
+    /// in the query string.
+    #[serde(default)]
+    pub action_in_query: bool,
+    /// Headers every request carries, as `[name, value]`, in order.
+    #[serde(default)]
+    pub headers: Vec<[String; 2]>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,6 +1,6 @@
 //! The async HTTP client for the cloud-recording `query` API.
 //!
-//! [`Client::query`] sends
+//! [`Client::query`](crate::Client::query) sends
 //! `GET {base}/v1/apps/{appid}/cloud_recording/resourceid/{resourceid}/sid/{sid}/mode/{mode}/query`
 //! (path segments percent-encoded) with `Authorization: Basic …` ([`crate::signing`]),
 //! `Accept: application/json` and the documented `Content-Type: application/json`, and no
@@ -9,7 +9,7 @@
 //! every clone), per-attempt and total timeouts, a cap on the body size, retries of
 //! retryable failures (HTTP 429 honouring `Retry-After`, 5xx, timeouts, connection errors)
 //! with full-jitter backoff, and `tracing` spans.
-//! [`Client::prepare_query`] builds the same request without sending it (a dry run), with
+//! [`Client::prepare_query`](crate::Client::prepare_query) builds the same request without sending it (a dry run), with
 //! the `Authorization` value redacted.
 //!
 //! Answers are classified as follows:
@@ -85,12 +85,12 @@
 //! ```
 
 use crate::error_body::SESSION_NOT_FOUND;
-use crate::{Credentials, ErrorBody, QueryRequest, QueryResponse, VENDOR, endpoints, hosts};
-use record_core::client::{PreparedRequest, decode_json, error_for_status, join_path};
-use record_core::service::{Decode, Encode, Protocol, Service, ServiceBuilder, Signer};
+use crate::{Credentials, ErrorBody, QueryResponse, VENDOR, endpoints, hosts};
+use record_core::client::{decode_json, error_for_status};
+use record_core::service::{Decode, Protocol, Signer};
 use record_core::transport::{RateLimitScope, RawResponse, retry_after};
 use record_core::{DecodeDetails, EndpointInfo, Error, ErrorKind, UnixMillis, Vendor};
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde::Deserialize;
 use std::fmt;
 
@@ -123,7 +123,7 @@ impl Protocol for AgoraProtocol {
     /// scheme too.
     const REDACTED_HEADERS: &'static [&'static str] = &["authorization"];
     type Bound = BasicAuth;
-    type Client = Client;
+    type Client = crate::Client;
 
     /// Computes the `Authorization` header once.
     fn bind(self, _base_url: &reqwest::Url) -> Result<BasicAuth, Error> {
@@ -178,136 +178,48 @@ impl Signer for BasicAuth {
     }
 }
 
-/// Builder of a [`Client`]: start with [`Client::builder`], change what you need (the
-/// setters every vendor shares, see [`ServiceBuilder`]), then
-/// [`build`](ServiceBuilder::build), which resolves the base URL, computes the
-/// `Authorization` header once and creates the HTTP client and the rate limiter.
-///
-/// Defaults: host [`hosts::DEFAULT`] (`https://api.sd-rtn.com`), 10 requests per second for
-/// the whole client, 5 s to connect, 10 s per attempt, 30 s per call, 3 attempts, 4 MiB body
-/// cap, the system clock (Agora's HTTP Basic authentication does not depend on time).
-pub type ClientBuilder = ServiceBuilder<AgoraProtocol>;
-
-/// The Agora cloud-recording client.
-///
-/// Cheap to clone: clones share the one HTTP connection pool and the rate limiter (10
-/// requests per second for all of them together by default), so create one per process.
-/// Its [`Debug`] shows the base URL, the Customer ID and the settings, never the secret.
-#[derive(Clone)]
-pub struct Client {
-    service: Service<AgoraProtocol>,
-}
-
-impl From<Service<AgoraProtocol>> for Client {
-    fn from(service: Service<AgoraProtocol>) -> Self {
-        Self { service }
-    }
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.service, f)
-    }
-}
-
-impl Encode for QueryRequest {
-    const ENDPOINT: EndpointInfo = endpoints::QUERY;
-
-    /// `GET {base}/v1/apps/{appid}/cloud_recording/resourceid/{resourceid}/sid/{sid}/mode/{mode}/query`
-    /// with `Accept` and the documented `Content-Type`, no body.
-    fn encode(
-        &self,
-        _http: &reqwest::Client,
-        base: &reqwest::Url,
-    ) -> Result<reqwest::Request, Error> {
-        let mut req = reqwest::Request::new(reqwest::Method::GET, join_path(base, &self.path()));
-        let headers = req.headers_mut();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        Ok(req)
-    }
-}
-
 impl Decode for QueryResponse {
     fn decode(raw: &RawResponse) -> Result<Self, Error> {
         decode_query(raw)
     }
 }
 
-impl Client {
-    /// A builder with the defaults listed on [`ClientBuilder`].
-    pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ServiceBuilder::new(AgoraProtocol::new(credentials))
-    }
-
+/// The Agora client: [`Client::query`](crate::Client::query) and its dry-run twin are
+/// generated from the spec. The dry run shows `Authorization: Basic …` (a reversible
+/// encoding of the Customer Secret) as `Basic [redacted]`:
+///
+/// ```
+/// use agora_record::{Client, Credentials, QueryRequest, RecordingMode};
+/// let client = Client::new(Credentials::new("customer-id", "customer-secret")?)?;
+/// let request = QueryRequest::builder()
+///     .appid("app")
+///     .resourceid("res")
+///     .sid("sid")
+///     .mode(RecordingMode::Web)
+///     .build()?;
+/// let prepared = client.prepare_query(&request)?;
+/// assert_eq!(prepared.method, "GET");
+/// assert_eq!(
+///     prepared.url,
+///     "https://api.sd-rtn.com/v1/apps/app/cloud_recording/resourceid/res/sid/sid/mode/web/query"
+/// );
+/// assert!(prepared.headers.contains(&("authorization".into(), "Basic [redacted]".into())));
+/// # Ok::<(), record_core::Error>(())
+/// ```
+impl crate::Client {
     /// A client with every default (`Client::builder(credentials).build()`).
     ///
     /// # Errors
     ///
-    /// As for [`ClientBuilder::build`].
+    /// As for `ClientBuilder::build`: an unusable base URL, or credentials that cannot be
+    /// sent in an HTTP header.
     pub fn new(credentials: Credentials) -> Result<Self, Error> {
         Self::builder(credentials).build()
     }
 
-    /// The base URL requests go to, e.g. `https://api.sd-rtn.com/` or, for
-    /// `.host("eu-central-1")`, `https://api-eu-central-1.sd-rtn.com/`.
-    pub fn base_url(&self) -> &reqwest::Url {
-        self.service.base_url()
-    }
-
     /// The Customer ID the client authenticates with (not secret).
     pub fn customer_id(&self) -> &str {
-        &self.service.protocol().customer_id
-    }
-
-    /// Queries the state of a cloud-recording session (查询云端录制状态): the service status,
-    /// the recorded files or, in web mode, the extension services.
-    ///
-    /// Only answers while the session is active; afterwards Agora answers HTTP 404, which
-    /// is an [`ErrorKind::NotFound`] error.
-    ///
-    /// # Errors
-    ///
-    /// A classified [`Error`] (see the [module docs](self)): [`ErrorKind::NotFound`] when
-    /// the session is not running, [`ErrorKind::Unauthenticated`] for rejected credentials,
-    /// [`ErrorKind::InvalidRequest`] for rejected parameters, [`ErrorKind::RateLimited`]
-    /// (retryable, with [`Error::retry_after`]) when throttled, [`ErrorKind::Server`] for
-    /// 5xx, [`ErrorKind::Timeout`] / [`ErrorKind::Transport`] when no answer came,
-    /// [`ErrorKind::Decode`] for an answer that is not the documented JSON, and
-    /// [`ErrorKind::Vendor`] for an undocumented service code.
-    pub async fn query(&self, request: &QueryRequest) -> Result<QueryResponse, Error> {
-        self.service.call(request).await
-    }
-
-    /// The request [`Client::query`] would send on its first attempt, for `--dry-run` style
-    /// inspection: method, full URL and headers, built by the same code as a real attempt.
-    /// The `Authorization: Basic …` value (a reversible encoding of the Customer Secret) is
-    /// shown as `Basic [redacted]`. Nothing is sent.
-    ///
-    /// ```
-    /// use agora_record::{Client, Credentials, QueryRequest, RecordingMode};
-    /// let client = Client::new(Credentials::new("customer-id", "customer-secret")?)?;
-    /// let request = QueryRequest::builder()
-    ///     .appid("app")
-    ///     .resourceid("res")
-    ///     .sid("sid")
-    ///     .mode(RecordingMode::Web)
-    ///     .build()?;
-    /// let prepared = client.prepare_query(&request)?;
-    /// assert_eq!(prepared.method, "GET");
-    /// assert_eq!(
-    ///     prepared.url,
-    ///     "https://api.sd-rtn.com/v1/apps/app/cloud_recording/resourceid/res/sid/sid/mode/web/query"
-    /// );
-    /// assert!(prepared.headers.contains(&("authorization".into(), "Basic [redacted]".into())));
-    /// # Ok::<(), record_core::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// Only if the request cannot be built (it always can for a [`QueryRequest`]).
-    pub fn prepare_query(&self, request: &QueryRequest) -> Result<PreparedRequest, Error> {
-        self.service.prepare(request)
+        &self.service().protocol().customer_id
     }
 }
 

@@ -138,7 +138,6 @@ pub mod signing;
 mod state;
 pub mod validation;
 
-pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use signing::BasicAuthorization;
 

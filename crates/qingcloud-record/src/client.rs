@@ -1,11 +1,11 @@
 //! The async client of QingCloud RTC's `GET /v1/cloudRecord` (查询录制).
 //!
-//! [`Client::builder`] takes the [`Credentials`]; [`ClientBuilder::build`] gives a
-//! [`Client`] whose [`Client::list_recordings`] signs the query with the RTC HMAC-SHA256
+//! [`Client::builder`](crate::Client::builder) takes the [`Credentials`]; [`ClientBuilder::build`](crate::ClientBuilder::build) gives a
+//! [`Client`](crate::Client) whose [`Client::list_recordings`](crate::Client::list_recordings) signs the query with the RTC HMAC-SHA256
 //! scheme of [`crate::signing`] (a fresh `time_stamp` for every attempt), sends it to
 //! `https://rtc.api.qingcloud.com/v1/cloudRecord` and decodes the answer.
-//! [`Client::list_recordings_stream`] walks the pages lazily (`offset`/`limit`),
-//! [`Client::prepare_list_recordings`] shows the exact request without sending it, and the
+//! [`Client::list_recordings_stream`](crate::Client::list_recordings_stream) walks the pages lazily (`offset`/`limit`),
+//! [`Client::prepare_list_recordings`](crate::Client::prepare_list_recordings) shows the exact request without sending it, and the
 //! client implements [`record_core::RecordingQuery`] (see [`crate::RecordingInfo::to_recording`]).
 //!
 //! What the shared transport of `record-core` does for every call: per-attempt and total
@@ -14,9 +14,9 @@
 //! optional client-side rate limit, and a tracing span per attempt.
 //!
 //! QingCloud documents no rate limit, so the client sends as fast as it is called unless
-//! [`ClientBuilder::rate_limit`] sets one. It documents no host other than the default one
-//! either ([`crate::hosts::ALL`] is empty), so [`ClientBuilder::host`] accepts no name; use
-//! [`ClientBuilder::base_url`] for a proxy or an emulator.
+//! [`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit) sets one. It documents no host other than the default one
+//! either ([`crate::hosts::ALL`] is empty), so [`ClientBuilder::host`](crate::ClientBuilder::host) accepts no name; use
+//! [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) for a proxy or an emulator.
 //!
 //! # Errors
 //!
@@ -87,12 +87,10 @@ use crate::{
 };
 use futures::stream::BoxStream;
 use record_core::Page;
-use record_core::client::{PreparedRequest, decode_json, error_for_status, join_path};
-use record_core::service::{Decode, Encode, Protocol, Service, ServiceBuilder, Signer};
-use record_core::transport::{RateLimitScope, RawResponse, TransportConfig, retry_after};
+use record_core::client::{decode_json, error_for_status};
+use record_core::service::{Decode, Protocol, Signer};
+use record_core::transport::{RateLimitScope, RawResponse, retry_after};
 use record_core::{Clock, DecodeDetails, EndpointInfo, Error, ErrorKind, UnixMillis, Vendor};
-use reqwest::header::{ACCEPT, HeaderValue};
-use std::fmt;
 
 /// QingCloud's protocol for [`record_core::service::Service`]: every attempt is signed
 /// with [`signing::sign`] (HMAC-SHA256 over the method, the endpoint's path and the sorted
@@ -150,58 +148,10 @@ impl Protocol for QingCloudProtocol {
     /// query) in its query string, and no credential header.
     const REDACTED_HEADERS: &'static [&'static str] = &[];
     type Bound = Self;
-    type Client = Client;
+    type Client = crate::Client;
 
     fn bind(self, _base_url: &reqwest::Url) -> Result<Self, Error> {
         Ok(self)
-    }
-}
-
-/// Builder of a [`Client`]: [`Client::builder`], the setters shared by every vendor (see
-/// [`ServiceBuilder`]; its [`clock`](ServiceBuilder::clock) is the one the `time_stamp` of
-/// each signature is read from: the server accepts a signature for 15 minutes, so a real
-/// client needs a clock within that of the server's), then
-/// [`build`](ServiceBuilder::build). QingCloud documents only its default host, so
-/// [`host`](ServiceBuilder::host) accepts no name.
-pub type ClientBuilder = ServiceBuilder<QingCloudProtocol>;
-
-/// An async client of the QingCloud RTC cloud-recording query API.
-///
-/// Cloning is cheap and shares everything: the HTTP connection pool, the rate limiter, the
-/// credentials and the clock. Its [`Debug`] never shows the secret access key.
-#[derive(Clone)]
-pub struct Client {
-    service: Service<QingCloudProtocol>,
-}
-
-impl From<Service<QingCloudProtocol>> for Client {
-    fn from(service: Service<QingCloudProtocol>) -> Self {
-        Self { service }
-    }
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.service, f)
-    }
-}
-
-impl Encode for ListRecordingsRequest {
-    const ENDPOINT: EndpointInfo = endpoints::LIST_RECORDINGS;
-
-    /// `GET {base}/v1/cloudRecord?…` with the parameters form-encoded (the signer
-    /// re-encodes them its own way) and `Accept: application/json`.
-    fn encode(
-        &self,
-        _http: &reqwest::Client,
-        base: &reqwest::Url,
-    ) -> Result<reqwest::Request, Error> {
-        let mut url = join_path(base, &self.path());
-        url.query_pairs_mut().extend_pairs(self.query_pairs());
-        let mut http = reqwest::Request::new(reqwest::Method::GET, url);
-        http.headers_mut()
-            .insert(ACCEPT, HeaderValue::from_static("application/json"));
-        Ok(http)
     }
 }
 
@@ -211,96 +161,41 @@ impl Decode for ListRecordingsResponse {
     }
 }
 
-impl Client {
-    /// A builder with the defaults: the documented host ([`crate::hosts::DEFAULT`]), no
-    /// rate limit (none is documented), 5 s to connect, 10 s per attempt, 30 s per call,
-    /// 3 attempts, a 4 MiB body cap and the system clock.
-    ///
-    /// ```
-    /// use qingcloud_record::{Client, Credentials};
-    /// let client = Client::builder(Credentials::new("QYACCESSKEYIDEXAMPLE", "SECRETACCESSKEY")?)
-    ///     .build()?;
-    /// assert_eq!(client.base_url().as_str(), "https://rtc.api.qingcloud.com/");
-    /// # Ok::<(), record_core::Error>(())
-    /// ```
-    pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ServiceBuilder::new(QingCloudProtocol::new(credentials))
-    }
-
-    /// The base URL requests are sent to (endpoint paths are appended to its path).
-    pub fn base_url(&self) -> &reqwest::Url {
-        self.service.base_url()
-    }
-
-    /// The transport settings: timeouts, retry policy, rate limit, body cap, user agent.
-    pub fn transport_config(&self) -> &TransportConfig {
-        self.service.transport_config()
-    }
-
-    /// Lists the recording tasks of one channel (查询录制, `GET /v1/cloudRecord`): one page
-    /// of the tasks of `request.app_id()`/`request.channel()` in the window `from_hour` ..
-    /// `to_hour` hours before now.
-    ///
-    /// The query is signed again for every attempt (fresh `time_stamp`) and sent exactly as
-    /// [`signing::SignedRequest::query_string`] writes it.
-    ///
-    /// # Errors
-    ///
-    /// See the [module documentation](self#errors): an answer whose `code` is not
-    /// `"success"`, an error HTTP status, an undecodable body, a timeout or a connection
-    /// failure, each after the retries the policy allows for retryable ones.
-    pub async fn list_recordings(
-        &self,
-        request: &ListRecordingsRequest,
-    ) -> Result<ListRecordingsResponse, Error> {
-        self.service.call(request).await
-    }
-
-    /// The request [`Client::list_recordings`] would send for `request` on its first
-    /// attempt, for a dry run: built and signed by the same code, with the `time_stamp`
-    /// read from the client's clock now.
-    ///
-    /// Nothing is redacted, because nothing secret is sent: the secret access key only
-    /// keys the HMAC, and the request carries the access key id and the signature (valid
-    /// for 15 minutes for exactly this query) in its query string, and no credential header.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::InvalidRequest`] when the request cannot be signed (a clock outside the
-    /// years 0001..=9999).
-    ///
-    /// ```
-    /// use qingcloud_record::{Client, Credentials, ListRecordingsRequest};
-    /// use record_core::{FixedClock, UnixMillis};
-    /// use std::sync::Arc;
-    /// let client = Client::builder(Credentials::new("QYACCESSKEYIDEXAMPLE", "SECRETACCESSKEY")?)
-    ///     .clock(Arc::new(FixedClock::new(UnixMillis(1_634_280_298_000))))
-    ///     .build()?;
-    /// let request = ListRecordingsRequest::builder()
-    ///     .app_id("34723259bb8f4768bc7a9c7cbb126baa")
-    ///     .channel("crIUxmwHA2")
-    ///     .from_hour(3)
-    ///     .to_hour(0)
-    ///     .offset(0)
-    ///     .limit(20)
-    ///     .build()?;
-    /// let prepared = client.prepare_list_recordings(&request)?;
-    /// assert_eq!(prepared.method, "GET");
-    /// assert!(prepared.url.starts_with("https://rtc.api.qingcloud.com/v1/cloudRecord?"));
-    /// assert!(prepared.url.ends_with("&signature=Qd%2BXbJNQ0VAqEnJaIYKL2NphPUtpg4a0T%2F%2BDErkexhE%3D"));
-    /// assert!(!prepared.url.contains("SECRETACCESSKEY"));
-    /// # Ok::<(), record_core::Error>(())
-    /// ```
-    pub fn prepare_list_recordings(
-        &self,
-        request: &ListRecordingsRequest,
-    ) -> Result<PreparedRequest, Error> {
-        self.service.prepare(request)
-    }
-
+/// The QingCloud client: [`Client::list_recordings`](crate::Client::list_recordings) (and
+/// its dry-run twin) are generated from the spec; the paginator is here.
+///
+/// The default host, and a dry run that signs with a fixed clock (the signature is the one
+/// the documented example gives):
+///
+/// ```
+/// use qingcloud_record::{Client, Credentials, ListRecordingsRequest};
+/// use record_core::{FixedClock, UnixMillis};
+/// use std::sync::Arc;
+/// let client = Client::builder(Credentials::new("QYACCESSKEYIDEXAMPLE", "SECRETACCESSKEY")?)
+///     .build()?;
+/// assert_eq!(client.base_url().as_str(), "https://rtc.api.qingcloud.com/");
+/// let client = Client::builder(Credentials::new("QYACCESSKEYIDEXAMPLE", "SECRETACCESSKEY")?)
+///     .clock(Arc::new(FixedClock::new(UnixMillis(1_634_280_298_000))))
+///     .build()?;
+/// let request = ListRecordingsRequest::builder()
+///     .app_id("34723259bb8f4768bc7a9c7cbb126baa")
+///     .channel("crIUxmwHA2")
+///     .from_hour(3)
+///     .to_hour(0)
+///     .offset(0)
+///     .limit(20)
+///     .build()?;
+/// let prepared = client.prepare_list_recordings(&request)?;
+/// assert_eq!(prepared.method, "GET");
+/// assert!(prepared.url.starts_with("https://rtc.api.qingcloud.com/v1/cloudRecord?"));
+/// assert!(prepared.url.ends_with("&signature=Qd%2BXbJNQ0VAqEnJaIYKL2NphPUtpg4a0T%2F%2BDErkexhE%3D"));
+/// assert!(!prepared.url.contains("SECRETACCESSKEY"));
+/// # Ok::<(), record_core::Error>(())
+/// ```
+impl crate::Client {
     /// Every task of `request`'s channel and window, as a lazy stream over the pages:
     /// starting at `request.offset()` (0 when unset), each page is requested with
-    /// [`Client::list_recordings`] only when the stream needs its first item, and the next
+    /// [`Client::list_recordings`](crate::Client::list_recordings) only when the stream needs its first item, and the next
     /// `offset` is this one plus the number of tasks received. The stream ends after an
     /// error, on an empty page, once `offset` reaches `total_count`, and on a page with
     /// the same task ids as the previous one (a server ignoring `offset`).
@@ -328,11 +223,6 @@ impl Client {
                 }
             },
         )
-    }
-
-    /// The clock the signatures (and the neutral `list`'s window) read the time from.
-    pub(crate) fn clock(&self) -> &dyn Clock {
-        self.service.clock()
     }
 }
 

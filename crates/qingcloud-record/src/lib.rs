@@ -139,7 +139,6 @@ mod neutral;
 pub mod signing;
 pub mod validation;
 
-pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use neutral::{LIST_MAX_PAGE_SIZE, LIST_MAX_WINDOW, LOCAL_TIME_OFFSET_HOURS, parse_local_time};
 pub use signing::SignedRequest;

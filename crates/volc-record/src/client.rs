@@ -1,6 +1,6 @@
-//! The async HTTP client of the Volcengine RTC OpenAPI: [`Client::get_record_task`].
+//! The async HTTP client of the Volcengine RTC OpenAPI: [`Client::get_record_task`](crate::Client::get_record_task).
 //!
-//! A [`Client`] sends `GET {base}/?Action=GetRecordTask&Version=2023-11-01&AppId=…&RoomId=…
+//! A [`Client`](crate::Client) sends `GET {base}/?Action=GetRecordTask&Version=2023-11-01&AppId=…&RoomId=…
 //! &TaskId=…`, signed with the V4 scheme of [`crate::signing`] (region and service `rtc` in
 //! the credential scope). Every attempt is signed anew, with a fresh `X-Date`, by the one
 //! [`Signer`] the client and its clones share, so the signing key is derived once per day.
@@ -30,9 +30,9 @@
 //!
 //! The signing region follows the host: the default host and `host("cn-north-1")` sign for
 //! `cn-north-1`, `host("ap-singapore-1")` for `ap-singapore-1` (the documented hosts are
-//! named after their region). A custom [`ClientBuilder::base_url`] (a proxy, an emulator)
+//! named after their region). A custom [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) (a proxy, an emulator)
 //! signs for `cn-north-1` unless it is one of the documented host URLs; set
-//! [`ClientBuilder::region`] to override.
+//! [`ClientBuilder::region`](crate::ClientBuilder::region) to override.
 //!
 //! # Example
 //!
@@ -73,25 +73,16 @@
 //! }
 //! ```
 
-use std::fmt;
-
-use record_core::client::{
-    PreparedRequest, decode_json, error_for_status, join_path, parse_base_url,
-};
-use record_core::service::{
-    Decode, Encode, Protocol, Service, ServiceBuilder, Signer as SignRequest, SigningRegion,
-};
+use record_core::client::{decode_json, error_for_status, parse_base_url};
+use record_core::service::{Decode, Protocol, Signer as SignRequest, SigningRegion};
 use record_core::transport::{RateLimitScope, RawResponse, retry_after};
 use record_core::{EndpointInfo, Error, UnixMillis, Vendor};
-use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
+use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 
 use crate::credentials::Credentials;
 use crate::signing::{DEFAULT_REGION, DEFAULT_SERVICE, RequestToSign, Signer};
-use crate::{
-    ERROR_CODES, GetRecordTaskRequest, GetRecordTaskResponse, VENDOR, classified_error, endpoints,
-    hosts,
-};
+use crate::{ERROR_CODES, GetRecordTaskResponse, VENDOR, classified_error, endpoints, hosts};
 
 /// Volcengine's protocol for [`record_core::service::Service`] before the client is
 /// built: the credentials and, if set, the signing region. Bound to the base URL it becomes
@@ -132,7 +123,7 @@ impl Protocol for VolcProtocol {
     /// secret.
     const REDACTED_HEADERS: &'static [&'static str] = &["x-security-token"];
     type Bound = VolcSigning;
-    type Client = Client;
+    type Client = crate::Client;
 
     fn bind(self, base_url: &reqwest::Url) -> Result<VolcSigning, Error> {
         let region = match self.region {
@@ -212,147 +203,32 @@ impl SignRequest for VolcSigning {
     }
 }
 
-/// A client of the Volcengine RTC OpenAPI. Build it with [`Client::builder`].
-///
-/// Cloning is cheap and shares everything: the HTTP connection pool, the rate limiter (60
-/// requests per second for all clones together), the signer and its key cache, the clock.
-/// `Debug` shows the access key id but never the secret access key or session token.
-#[derive(Clone)]
-pub struct Client {
-    service: Service<VolcProtocol>,
-}
-
-impl From<Service<VolcProtocol>> for Client {
-    fn from(service: Service<VolcProtocol>) -> Self {
-        Self { service }
-    }
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.service, f)
-    }
-}
-
-/// Builder of a [`Client`]: [`Client::builder`], the setters shared by every vendor (see
-/// [`ServiceBuilder`]; the [`clock`](ServiceBuilder::clock) dates each signature,
-/// `X-Date`), the signing [`region`](ServiceBuilder::region), then
-/// [`build`](ServiceBuilder::build), which fails with
-/// [`InvalidRequest`](record_core::ErrorKind::InvalidRequest) (parameter `region`) for an
-/// invalid region.
-pub type ClientBuilder = ServiceBuilder<VolcProtocol>;
-
-impl Encode for GetRecordTaskRequest {
-    const ENDPOINT: EndpointInfo = endpoints::GET_RECORD_TASK;
-
-    /// `GET {base}/?Action=GetRecordTask&Version=2023-11-01&AppId=…&RoomId=…&TaskId=…` with
-    /// `Accept: application/json` (the signer canonicalises the query).
-    fn encode(
-        &self,
-        _http: &reqwest::Client,
-        base: &reqwest::Url,
-    ) -> Result<reqwest::Request, Error> {
-        let endpoint = &<Self as Encode>::ENDPOINT;
-        let mut url = join_path(base, endpoint.path);
-        {
-            let mut query = url.query_pairs_mut();
-            if let Some(action) = endpoint.action {
-                query.append_pair("Action", action);
-            }
-            if let Some(version) = endpoint.version {
-                query.append_pair("Version", version);
-            }
-            query.extend_pairs(self.query_pairs());
-        }
-        let method = reqwest::Method::from_bytes(endpoint.method.as_bytes())
-            .map_err(|_| Error::invalid_parameter("method", "not a valid HTTP method"))?;
-        let mut request = reqwest::Request::new(method, url);
-        request
-            .headers_mut()
-            .insert(ACCEPT, HeaderValue::from_static("application/json"));
-        Ok(request)
-    }
-}
-
 impl Decode for GetRecordTaskResponse {
     fn decode(raw: &RawResponse) -> Result<Self, Error> {
         decode_response(raw)
     }
 }
 
-impl Client {
-    /// A builder with the defaults: the default host `https://rtc.volcengineapi.com`
-    /// (region `cn-north-1`), 60 requests per second for the client and its clones, 3
-    /// attempts, 5 s to connect, 10 s per attempt, 30 s per call, 4 MiB bodies at most, the
-    /// system clock.
-    pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ServiceBuilder::new(VolcProtocol::new(credentials))
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &reqwest::Url {
-        self.service.base_url()
-    }
-
+impl crate::Client {
     /// The signing region of the credential scope.
     pub fn region(&self) -> &str {
-        self.service.protocol().signer.region()
+        self.service().protocol().signer.region()
     }
 
     /// The signer (credentials, region, service and signing-key cache), shared by every
     /// clone of this client.
     pub fn signer(&self) -> &Signer {
-        &self.service.protocol().signer
+        &self.service().protocol().signer
     }
 
-    /// Queries one cloud-recording task (`GetRecordTask`, version `2023-11-01`): its
-    /// status, why it stopped and the files it produced. Only tasks started within the last
-    /// 72 hours can be queried.
-    ///
-    /// # Errors
-    ///
-    /// A [`record_core::Error`] carrying the vendor, the action and the number of attempts:
-    /// the vendor's error (`ResponseMetadata.Error`, even with HTTP 200) classified as
-    /// described in the [module documentation](self), with its code, message, request id
-    /// and HTTP status; [`Timeout`](record_core::ErrorKind::Timeout) or
-    /// [`Transport`](record_core::ErrorKind::Transport) when no answer came;
-    /// [`Decode`](record_core::ErrorKind::Decode) for a body that is not the documented JSON
-    /// or is larger than the cap.
-    pub async fn get_record_task(
-        &self,
-        request: &GetRecordTaskRequest,
-    ) -> Result<GetRecordTaskResponse, Error> {
-        self.service.call(request).await
-    }
-
-    /// The request [`Client::get_record_task`] would send for `request` if it started its
-    /// first attempt now, for a dry run: method, URL with the canonical query, and the
-    /// headers `X-Date`, `X-Content-Sha256`, `X-Security-Token` (STS credentials only),
-    /// `Authorization` and `Accept`, built by the same signing code as a real attempt.
-    /// The session token is replaced with [`PreparedRequest::REDACTED`]; the
-    /// `Authorization` header is an HMAC signature and holds no secret. `Host` (the URL's
-    /// host and port), `User-Agent` and the other transport headers are added by the HTTP
-    /// client when sending. Nothing is sent, and the rate limiter is not used.
-    ///
-    /// # Errors
-    ///
-    /// [`InvalidRequest`](record_core::ErrorKind::InvalidRequest) when the request cannot
-    /// be signed (the clock is outside the years 0000-9999, a header value is not valid).
-    pub fn prepare_get_record_task(
-        &self,
-        request: &GetRecordTaskRequest,
-    ) -> Result<PreparedRequest, Error> {
-        self.service.prepare(request)
-    }
-
-    /// The signed HTTP request of one attempt of [`Client::get_record_task`] at the clock's
-    /// current time (the session token header marked sensitive), unredacted.
+    /// The signed HTTP request of one attempt of `get_record_task` at the clock's current
+    /// time (the session token header marked sensitive), unredacted.
     #[cfg(test)]
     pub(crate) fn http_request_for(
         &self,
-        request: &GetRecordTaskRequest,
+        request: &crate::GetRecordTaskRequest,
     ) -> Result<reqwest::Request, Error> {
-        self.service.signed_request(request)
+        self.service().signed_request(request)
     }
 }
 
@@ -443,7 +319,9 @@ fn host_header(url: &reqwest::Url) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Client, GetRecordTaskRequest};
     use record_core::ErrorKind;
+    use record_core::client::PreparedRequest;
     use std::sync::Arc;
 
     #[test]

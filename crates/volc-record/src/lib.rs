@@ -118,7 +118,6 @@ mod neutral;
 pub mod signing;
 pub mod validation;
 
-pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use neutral::{QUERY_HORIZON, STATUS_ABSENT};
 pub use signing::{

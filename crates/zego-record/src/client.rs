@@ -1,7 +1,7 @@
 //! The async client of the ZEGO cloud-recording query API.
 //!
-//! [`Client`] sends the two documented query actions, `DescribeRecordStatus`
-//! ([`Client::describe_record_status`]) and `DescribeTasks` ([`Client::describe_tasks`]), as
+//! [`Client`](crate::Client) sends the two documented query actions, `DescribeRecordStatus`
+//! ([`Client::describe_record_status`](crate::Client::describe_record_status)) and `DescribeTasks` ([`Client::describe_tasks`](crate::Client::describe_tasks)), as
 //! ZEGO documents them:
 //!
 //! * `POST {base}/?Action=…&AppId=…&SignatureNonce=…&Timestamp=…&Signature=…&SignatureVersion=2.0`,
@@ -82,15 +82,13 @@
 //! ```
 
 use crate::{
-    Credentials, DescribeRecordStatusRequest, DescribeRecordStatusResponse, DescribeTasksRequest,
-    DescribeTasksResponse, VENDOR, endpoints, error_code_info, hosts, signing,
+    Credentials, DescribeRecordStatusResponse, DescribeTasksResponse, VENDOR, endpoints,
+    error_code_info, hosts, signing,
 };
-use record_core::client::{PreparedRequest, decode_json, error_for_status, join_path};
-use record_core::service::{
-    Decode, Encode, NonceSource, Protocol, Service, ServiceBuilder, Signer, UsesNonce, json_request,
-};
-use record_core::transport::{RateLimitScope, RawResponse, TransportConfig, retry_after};
-use record_core::{Clock, EndpointInfo, Error, ErrorKind, UnixMillis, Vendor};
+use record_core::client::{decode_json, error_for_status};
+use record_core::service::{Decode, NonceSource, Protocol, Signer, UsesNonce};
+use record_core::transport::{RateLimitScope, RawResponse, retry_after};
+use record_core::{EndpointInfo, Error, ErrorKind, UnixMillis, Vendor};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -164,175 +162,17 @@ impl Protocol for ZegoProtocol {
     /// `Signature` of the query string, valid for one nonce and timestamp).
     const REDACTED_HEADERS: &'static [&'static str] = &[];
     type Bound = Self;
-    type Client = Client;
+    type Client = crate::Client;
 
     fn bind(self, _base_url: &reqwest::Url) -> Result<Self, Error> {
         Ok(self)
     }
 }
 
-/// An async client of the ZEGO cloud-recording query API.
-///
-/// Built with [`Client::builder`]. Cloning is cheap and shares the connection pool, the
-/// rate limiters, the clock and the credentials, so one client (or its clones) should serve
-/// a whole process. Its [`Debug`] never shows the `ServerSecret`.
-#[derive(Clone)]
-pub struct Client {
-    service: Service<ZegoProtocol>,
-}
-
-impl From<Service<ZegoProtocol>> for Client {
-    fn from(service: Service<ZegoProtocol>) -> Self {
-        Self { service }
-    }
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.service, f)
-    }
-}
-
-/// Builder of a [`Client`]: [`Client::builder`], the setters (shared by every vendor, see
-/// [`ServiceBuilder`]; ZEGO adds the testing hook
-/// [`nonce_source`](ServiceBuilder::nonce_source)), then
-/// [`build`](ServiceBuilder::build).
-pub type ClientBuilder = ServiceBuilder<ZegoProtocol>;
-
-impl Client {
-    /// A builder with ZEGO's defaults: the unified host `https://cloudrecord-api.zego.im`,
-    /// 10 requests per second per action, 5 s connect / 10 s per attempt / 30 s total
-    /// timeouts, 3 attempts, a 4 MiB response cap, the system clock and random nonces.
-    pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ServiceBuilder::new(ZegoProtocol::new(credentials))
-    }
-
-    /// The base URL requests go to (the documented host chosen by name, the default host, or
-    /// the URL given to [`ClientBuilder::base_url`]), without a trailing `/` in its path.
-    pub fn base_url(&self) -> &reqwest::Url {
-        self.service.base_url()
-    }
-
+impl crate::Client {
     /// The `AppId` the client signs with.
     pub fn app_id(&self) -> u32 {
-        self.service.protocol().credentials.app_id()
-    }
-
-    /// The transport settings (timeouts, retry policy, rate limit, body cap, user agent).
-    pub fn transport_config(&self) -> &TransportConfig {
-        self.service.transport_config()
-    }
-
-    /// `DescribeRecordStatus` (查询录制状态): the state of one recording task and of the
-    /// files it produced. Only tasks whose recording started within the last 3 days can be
-    /// queried; a task ZEGO does not know is a [`ErrorKind::NotFound`] error (code
-    /// `300001000`).
-    ///
-    /// # Errors
-    ///
-    /// A [`record_core::Error`] classified as described in the [module docs](self): a
-    /// documented ZEGO code by its table entry, an HTTP failure by its status, a timeout, a
-    /// connection failure, or an undecodable body.
-    pub async fn describe_record_status(
-        &self,
-        request: &DescribeRecordStatusRequest,
-    ) -> Result<DescribeRecordStatusResponse, Error> {
-        self.service.call(request).await
-    }
-
-    /// `DescribeTasks` (查询录制任务列表): one page of the recording (Status 2) or ended
-    /// (Status 3) tasks of the `AppId` whose recording started within the request's window.
-    /// The window was checked when the request was built; it is not checked again here, so a
-    /// request built long before it is sent may be refused by ZEGO (code `300000004`,
-    /// [`ErrorKind::InvalidRequest`]).
-    ///
-    /// # Errors
-    ///
-    /// As for [`Client::describe_record_status`].
-    pub async fn describe_tasks(
-        &self,
-        request: &DescribeTasksRequest,
-    ) -> Result<DescribeTasksResponse, Error> {
-        self.service.call(request).await
-    }
-
-    /// The exact `DescribeRecordStatus` request [`Client::describe_record_status`] would send
-    /// on its first attempt, for dry runs: method, URL with the signed query string
-    /// (`Action`, `AppId`, `SignatureNonce`, `Timestamp`, `Signature`, `SignatureVersion`),
-    /// headers and JSON body. It is built by the same code as a real attempt, so it draws a
-    /// nonce from the client's nonce source and reads its clock; nothing is sent.
-    ///
-    /// The `ServerSecret` never appears in a ZEGO request (only the MD5 `Signature` derived
-    /// from it, valid for this nonce and timestamp), so there is no header to redact.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::InvalidRequest`] when the request cannot be signed (an empty nonce from a
-    /// custom nonce source) or built.
-    pub fn prepare_describe_record_status(
-        &self,
-        request: &DescribeRecordStatusRequest,
-    ) -> Result<PreparedRequest, Error> {
-        self.service.prepare(request)
-    }
-
-    /// The exact `DescribeTasks` request [`Client::describe_tasks`] would send on its first
-    /// attempt, for dry runs; see [`Client::prepare_describe_record_status`].
-    ///
-    /// # Errors
-    ///
-    /// As for [`Client::prepare_describe_record_status`].
-    pub fn prepare_describe_tasks(
-        &self,
-        request: &DescribeTasksRequest,
-    ) -> Result<PreparedRequest, Error> {
-        self.service.prepare(request)
-    }
-
-    /// The clock the client signs with (also used to re-check the window of the next
-    /// pages of a `DescribeTasks` walk).
-    pub(crate) fn clock(&self) -> &dyn Clock {
-        self.service.clock()
-    }
-}
-
-/// Both ZEGO actions are `POST {base}{path}` with the request's JSON as the body; the
-/// signer adds the query string.
-fn zego_request<B: serde::Serialize>(
-    endpoint: &EndpointInfo,
-    http: &reqwest::Client,
-    base: &reqwest::Url,
-    body: &B,
-) -> Result<reqwest::Request, Error> {
-    json_request(
-        http,
-        reqwest::Method::POST,
-        join_path(base, endpoint.path),
-        body,
-    )
-}
-
-impl Encode for DescribeRecordStatusRequest {
-    const ENDPOINT: EndpointInfo = endpoints::DESCRIBE_RECORD_STATUS;
-
-    fn encode(
-        &self,
-        http: &reqwest::Client,
-        base: &reqwest::Url,
-    ) -> Result<reqwest::Request, Error> {
-        zego_request(&<Self as Encode>::ENDPOINT, http, base, self)
-    }
-}
-
-impl Encode for DescribeTasksRequest {
-    const ENDPOINT: EndpointInfo = endpoints::DESCRIBE_TASKS;
-
-    fn encode(
-        &self,
-        http: &reqwest::Client,
-        base: &reqwest::Url,
-    ) -> Result<reqwest::Request, Error> {
-        zego_request(&<Self as Encode>::ENDPOINT, http, base, self)
+        self.service().protocol().credentials.app_id()
     }
 }
 

@@ -149,7 +149,6 @@ mod neutral;
 pub mod signing;
 pub mod validation;
 
-pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use neutral::{BACKUP_STORAGE_WARNING, LIST_MAX_PAGE_SIZE, LIST_MAX_WINDOW, QUERY_HORIZON};
 pub use signing::SignedRequest;
