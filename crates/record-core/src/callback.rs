@@ -133,7 +133,7 @@ impl CallbackError {
     pub fn malformed(err: &serde_path_to_error::Error<serde_json::Error>) -> Self {
         let path = err.path().to_string();
         Self::Malformed {
-            path: if path == "." || path.is_empty() {
+            path: if path == "." || path == "?" || path.is_empty() {
                 "$".to_owned()
             } else {
                 path
