@@ -619,6 +619,8 @@ pub fn from_json_value<T: serde::de::DeserializeOwned>(
         CallbackError::Malformed { path, why } => CallbackError::Malformed {
             path: if path == "$" {
                 prefix.to_owned()
+            } else if prefix == "$" || prefix.is_empty() {
+                path
             } else {
                 format!("{prefix}.{path}")
             },
