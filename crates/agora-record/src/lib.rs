@@ -129,6 +129,7 @@
 mod generated;
 pub use generated::*;
 
+pub mod callback;
 pub mod client;
 pub mod credentials;
 mod error_body;

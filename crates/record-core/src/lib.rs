@@ -19,14 +19,18 @@
 //!   [`service::Protocol`]: signer, hosts, rate limit; per operation [`service::Encode`] and
 //!   [`service::Decode`]);
 //! * [`client`] and [`transport`]: what every vendor client shares;
+//! * [`callback`]: receiving vendor callbacks (errors, replay window, secrets, dedup), and
+//!   the [`open_int_enum!`]/[`open_str_enum!`] macros for open vendor enumerations;
 //! * [`testing`]: helpers for fixture round-trip tests.
 
+pub mod callback;
 pub mod client;
 mod clock;
 pub mod credentials;
 mod error;
 pub mod flex;
 mod meta;
+mod open_enum;
 mod query;
 mod rate_limit;
 mod recording;
@@ -37,6 +41,9 @@ pub mod testing;
 mod time;
 pub mod transport;
 mod waiter;
+
+#[doc(hidden)]
+pub use serde as __serde;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{DecodeDetails, Error, ErrorKind, TransportCause};

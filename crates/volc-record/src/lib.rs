@@ -112,6 +112,7 @@
 mod generated;
 pub use generated::*;
 
+pub mod callback;
 pub mod client;
 pub mod credentials;
 mod neutral;
