@@ -205,6 +205,8 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
     if v.spec.vendor.error_body.is_some() {
         folders.insert("errors".to_owned());
     }
+    // Callback bodies (issue 15): checked like response fixtures.
+    folders.insert("callbacks".to_owned());
     // Listed examples must exist.
     for e in &v.spec.endpoints {
         for ex in &e.examples {
@@ -235,7 +237,7 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
             if !folders.contains(&folder) {
                 problems.push(Problem {
                     file: format!("{fixtures_rel}/{folder}"),
-                    what: format!("folder is neither an endpoint `rust_name` nor `errors`; expected one of {folders:?}"),
+                    what: format!("folder is neither an endpoint `rust_name`, `errors` nor `callbacks`; expected one of {folders:?}"),
                 });
                 continue;
             }

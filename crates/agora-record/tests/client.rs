@@ -139,8 +139,9 @@ async fn every_success_fixture_decodes_through_the_client() -> TestResult {
     let server = MockServer::start().await;
     let client = client_for(&server)?;
     let mut checked = Vec::new();
-    // `errors/` holds error bodies (decoded as `ErrorBody`); every other folder with a
-    // `cases.toml` is an endpoint's responses. Agora has one endpoint: `query`.
+    // `errors/` holds error bodies (decoded as `ErrorBody`), `callbacks/` NCS notification
+    // bodies (tests/callback.rs); every other folder with a `cases.toml` is an endpoint's
+    // responses. Agora has one endpoint: `query`.
     let mut folders = Vec::new();
     for entry in std::fs::read_dir(fixtures_dir())? {
         let p = entry?.path();
@@ -151,7 +152,11 @@ async fn every_success_fixture_decodes_through_the_client() -> TestResult {
     folders.sort();
     assert_eq!(
         folders,
-        vec![Some("errors".to_owned()), Some("query".to_owned())]
+        vec![
+            Some("callbacks".to_owned()),
+            Some("errors".to_owned()),
+            Some("query".to_owned())
+        ]
     );
     for (name, case) in cases("query")? {
         if case_kind(&case) == "error" || case_status(&case).unwrap_or(200) != 200 {

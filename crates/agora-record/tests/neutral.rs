@@ -333,10 +333,11 @@ fn every_success_fixture_converts_as_its_json_says() -> TestResult {
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
-    // `errors/` holds error bodies only (decoded as `ErrorBody`, whatever their case kind);
-    // every other folder is an endpoint's answers. Agora has one endpoint: `query`.
-    assert_eq!(names, ["errors", "query"]);
-    folders.retain(|p| !p.ends_with("errors"));
+    // `errors/` holds error bodies only (decoded as `ErrorBody`, whatever their case kind),
+    // `callbacks/` NCS notification bodies (tests/callback.rs); every other folder is an
+    // endpoint's answers. Agora has one endpoint: `query`.
+    assert_eq!(names, ["callbacks", "errors", "query"]);
+    folders.retain(|p| !p.ends_with("errors") && !p.ends_with("callbacks"));
     for folder in folders {
         let cases = cases(&folder)?;
         // Every fixture file of the folder has a case entry, so iterating the cases sees
