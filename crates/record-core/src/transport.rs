@@ -398,7 +398,17 @@ fn transport_cause(e: &reqwest::Error) -> TransportCause {
     let mut texts = Vec::new();
     let mut next: Option<&(dyn std::error::Error + 'static)> = e.source();
     while let Some(err) = next {
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+        // An `io::Error` wrapping another (hyper-util wraps rustls' `InvalidData` in an
+        // `Other`) hides it from `source()`: look through `get_ref` as well.
+        let mut io_err = err.downcast_ref::<std::io::Error>();
+        while let Some(inner) = io_err
+            .filter(|io| io.kind() == std::io::ErrorKind::Other)
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<std::io::Error>())
+        {
+            io_err = Some(inner);
+        }
+        if let Some(io) = io_err {
             match io.kind() {
                 std::io::ErrorKind::ConnectionRefused => return TransportCause::ConnectionRefused,
                 std::io::ErrorKind::ConnectionReset
@@ -407,6 +417,11 @@ fn transport_cause(e: &reqwest::Error) -> TransportCause {
                 | std::io::ErrorKind::UnexpectedEof => return TransportCause::ConnectionReset,
                 std::io::ErrorKind::TimedOut if connect => return TransportCause::ConnectTimedOut,
                 std::io::ErrorKind::TimedOut => return TransportCause::TimedOut,
+                // While connecting, only the TLS layer reports bytes it cannot read (rustls
+                // wraps its errors so: "received corrupt message", a bad certificate, …).
+                std::io::ErrorKind::InvalidData if connect => {
+                    return TransportCause::TlsHandshakeFailed;
+                }
                 _ => {}
             }
         }

@@ -259,3 +259,39 @@ async fn a_connection_closed_before_the_answer_is_a_reset_that_may_have_arrived(
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_server_that_does_not_speak_tls_is_a_tls_handshake_failure_naming_the_place() {
+    // An `https://` URL whose server answers in plain HTTP: the handshake cannot complete.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = socket.read(&mut buf).await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let counter = AtomicU32::new(0);
+    let t = transport(config(1));
+    let err = call(&t, &format!("https://127.0.0.1:{port}/q"), &counter)
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("a plain-HTTP server must fail the TLS handshake"));
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+    assert_eq!(
+        err.transport_cause(),
+        Some(TransportCause::TlsHandshakeFailed),
+        "{err}"
+    );
+    // No HTTP request left: a start may be retried after this one.
+    assert!(TransportCause::TlsHandshakeFailed.request_not_sent());
+    let text = err.to_string();
+    assert!(text.contains("TLS handshake failed"), "{text}");
+    assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
+}
