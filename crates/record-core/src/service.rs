@@ -177,6 +177,7 @@ impl<P: Protocol> Service<P> {
         let op = Operation {
             vendor: P::VENDOR,
             action,
+            rate_limit_per_sec: endpoint.rate_limit_per_sec,
         };
         self.inner
             .transport
@@ -335,10 +336,13 @@ impl<P: Protocol> ServiceBuilder<P> {
         self
     }
 
-    /// Client-side rate limit in requests per second, shared by every clone of the client;
-    /// `None` (or 0) turns it off. The default is the vendor's documented limit.
+    /// Client-side rate limit in requests per second, shared by every clone of the client
+    /// (for a vendor that limits each action apart, such as ZEGO, it holds for each action);
+    /// `None` (or 0) turns it off. The default is the vendor's documented limit, each
+    /// action's own where they differ.
     pub fn rate_limit(mut self, per_second: Option<u32>) -> Self {
         self.settings.transport.rate_limit_per_sec = per_second;
+        self.settings.transport.rate_limit_documented = false;
         self
     }
 

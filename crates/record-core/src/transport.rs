@@ -43,8 +43,14 @@ pub struct TransportConfig {
     pub timeouts: Timeouts,
     /// Retry policy.
     pub retry: RetryPolicy,
-    /// Client-side rate limit in requests per second (`None`: no limit).
+    /// Client-side rate limit in requests per second (`None`: no limit). With
+    /// [`RateLimitScope::PerAction`] and [`TransportConfig::rate_limit_documented`], each
+    /// action gets its own documented limit ([`Operation::rate_limit_per_sec`]) and this
+    /// one serves only actions that document none.
     pub rate_limit_per_sec: Option<u32>,
+    /// Whether the rate limit is the vendor's documented one (true until a caller sets one
+    /// with the builder's `rate_limit`, which then holds for every action).
+    pub rate_limit_documented: bool,
     /// Whether the limit holds for the client as a whole or separately for each action.
     pub rate_limit_scope: RateLimitScope,
     /// Larger response bodies are refused with an [`ErrorKind::Decode`] error.
@@ -63,6 +69,7 @@ impl TransportConfig {
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
             rate_limit_per_sec,
+            rate_limit_documented: true,
             rate_limit_scope: RateLimitScope::Client,
             max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: concat!("rtc-record/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -92,13 +99,16 @@ pub struct RawResponse {
     pub body: Vec<u8>,
 }
 
-/// What a call is, for errors and tracing.
+/// What a call is, for errors, tracing and its rate limit.
 #[derive(Debug, Clone, Copy)]
 pub struct Operation {
     /// The vendor.
     pub vendor: Vendor,
     /// The vendor's action name.
     pub action: &'static str,
+    /// The action's documented rate limit, in requests per second (ZEGO: 10/s for the
+    /// queries, 50/s for StopRecord), used with [`RateLimitScope::PerAction`].
+    pub rate_limit_per_sec: Option<u32>,
 }
 
 /// The shared HTTP machinery of one client. Cloning shares the connection pool and the
@@ -116,31 +126,40 @@ enum Limiters {
     None,
     Client(RateLimiter),
     PerAction {
-        per_second: u32,
-        by_action: Arc<std::sync::Mutex<HashMap<&'static str, RateLimiter>>>,
+        /// The limit of an action that documents none, or of every action when the caller
+        /// set one (`None`: no limit).
+        per_second: Option<u32>,
+        /// Whether each action's documented limit applies.
+        documented: bool,
+        by_action: Arc<std::sync::Mutex<HashMap<&'static str, Option<RateLimiter>>>>,
     },
 }
 
 impl Limiters {
     fn new(config: &TransportConfig) -> Self {
-        match (config.rate_limit_per_sec, config.rate_limit_scope) {
-            (None | Some(0), _) => Self::None,
-            (Some(n), RateLimitScope::Client) => {
-                RateLimiter::per_second(n).map_or(Self::None, Self::Client)
+        let per_second = config.rate_limit_per_sec.filter(|n| *n > 0);
+        match config.rate_limit_scope {
+            RateLimitScope::Client => per_second
+                .and_then(RateLimiter::per_second)
+                .map_or(Self::None, Self::Client),
+            RateLimitScope::PerAction if per_second.is_none() && !config.rate_limit_documented => {
+                Self::None
             }
-            (Some(n), RateLimitScope::PerAction) => Self::PerAction {
-                per_second: n,
+            RateLimitScope::PerAction => Self::PerAction {
+                per_second,
+                documented: config.rate_limit_documented,
                 by_action: Arc::default(),
             },
         }
     }
 
-    fn for_action(&self, action: &'static str) -> Option<RateLimiter> {
+    fn for_op(&self, op: &Operation) -> Option<RateLimiter> {
         match self {
             Self::None => None,
             Self::Client(l) => Some(l.clone()),
             Self::PerAction {
                 per_second,
+                documented,
                 by_action,
             } => {
                 // A poisoned lock only means another thread panicked while inserting; the
@@ -148,12 +167,17 @@ impl Limiters {
                 let mut map = by_action
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
-                if let Some(l) = map.get(action) {
-                    return Some(l.clone());
+                if let Some(l) = map.get(op.action) {
+                    return l.clone();
                 }
-                let l = RateLimiter::per_second(*per_second)?;
-                map.insert(action, l.clone());
-                Some(l)
+                let limit = if *documented {
+                    op.rate_limit_per_sec.or(*per_second)
+                } else {
+                    *per_second
+                };
+                let l = limit.filter(|n| *n > 0).and_then(RateLimiter::per_second);
+                map.insert(op.action, l.clone());
+                l
             }
         }
     }
@@ -205,7 +229,7 @@ impl Transport {
         decode: impl Fn(RawResponse) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let total = self.config.timeouts.total;
-        let limiter = self.limiters.for_action(op.action);
+        let limiter = self.limiters.for_op(&op);
         // The total timeout starts once the first attempt has its rate-limit slot: queueing
         // behind other callers of the same client delays a call but never fails it.
         if let Some(l) = &limiter {

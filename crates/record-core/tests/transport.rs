@@ -10,6 +10,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const OP: Operation = Operation {
     vendor: Vendor::Zego,
     action: "DescribeRecordStatus",
+    rate_limit_per_sec: Some(10),
 };
 
 fn config(attempts: u32) -> TransportConfig {

@@ -504,3 +504,65 @@ async fn failures_and_backup_storage_have_their_file_statuses() {
     assert_eq!(r.data.unwrap().status, Some(TaskStatus::EndedAbnormally));
     assert!(emu.stop(Vendor::Zego, "ADMINFAILED00001").is_err());
 }
+
+fn stop_request(task: &str) -> zego::StopRecordRequest {
+    zego::StopRecordRequest::builder()
+        .task_id(task)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn stop_record_ends_a_running_task_once() {
+    let clock = clock();
+    let emu = builder(&clock).start().await.unwrap();
+    emu.create_recording(
+        RecordingSpec::new(Vendor::Zego)
+            .id(TASK)
+            .duration_secs(600.0),
+    )
+    .unwrap();
+    let client = zego_client(&emu, &clock).build().unwrap();
+    advance(&clock, 2.5);
+    let (typed, _) = describe(&client, TASK).await;
+    assert_eq!(typed.data.unwrap().status, Some(TaskStatus::Recording));
+
+    let answer = client.stop_record(&stop_request(TASK)).await.unwrap();
+    assert_eq!(answer.code, 0);
+    assert!(answer.request_id.is_some());
+    // The recorder leaves the room, uploads, and the task ends well before its 600 s.
+    advance(&clock, 30.0);
+    let (typed, _) = describe(&client, TASK).await;
+    assert_eq!(typed.data.unwrap().status, Some(TaskStatus::Ended));
+
+    // A second stop: the task has ended (300001001), not retried.
+    let err = client.stop_record(&stop_request(TASK)).await.unwrap_err();
+    assert_eq!(err.vendor_code(), Some("300001001"));
+    assert_eq!(err.attempts(), 1);
+    // An unknown task: 300001000, not found.
+    let err = client
+        .stop_record(&stop_request("AAAAAAAAAAAAAAAA"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert_eq!(err.vendor_code(), Some("300001000"));
+}
+
+#[tokio::test]
+async fn stop_record_has_its_own_fifty_per_second() {
+    let clock = clock();
+    let emu = builder(&clock).start().await.unwrap();
+    let client = zego_client(&emu, &clock)
+        .rate_limit(None)
+        .disable_retries()
+        .build()
+        .unwrap();
+    // 55 stops of unknown tasks at once: 50 get an answer (300001000), 5 are throttled.
+    let request = stop_request("AAAAAAAAAAAAAAAA");
+    let results = join_all((0..55).map(|_| client.stop_record(&request))).await;
+    let limited = results
+        .iter()
+        .filter(|r| r.as_ref().err().and_then(|e| e.vendor_code()) == Some("300000003"))
+        .count();
+    assert_eq!(limited, 5, "{results:?}");
+}

@@ -82,8 +82,8 @@
 //! ```
 
 use crate::{
-    Credentials, DescribeRecordStatusResponse, DescribeTasksResponse, VENDOR, endpoints,
-    error_code_info, hosts, signing,
+    Credentials, DescribeRecordStatusResponse, DescribeTasksResponse, StopRecordResponse, VENDOR,
+    endpoints, error_code_info, hosts, signing,
 };
 use record_core::client::{decode_json, error_for_status};
 use record_core::service::{Decode, NonceSource, Protocol, Signer, UsesNonce};
@@ -188,6 +188,12 @@ impl Decode for DescribeTasksResponse {
     }
 }
 
+impl Decode for StopRecordResponse {
+    fn decode(raw: &RawResponse) -> Result<Self, Error> {
+        classify(raw)
+    }
+}
+
 /// The part of ZEGO's envelope that says whether a call failed. `Data` is ignored here.
 #[derive(Deserialize)]
 struct Envelope {
@@ -243,6 +249,12 @@ impl ZegoAnswer for DescribeRecordStatusResponse {
 }
 
 impl ZegoAnswer for DescribeTasksResponse {
+    fn envelope_code(&self) -> i64 {
+        self.code
+    }
+}
+
+impl ZegoAnswer for StopRecordResponse {
     fn envelope_code(&self) -> i64 {
         self.code
     }

@@ -88,6 +88,23 @@ pub mod endpoints {
             "3 days (StartTime >= now - 3 days, EndTime > StartTime, EndTime - StartTime <= 3 days)",
         ),
     };
+    /// Stop a cloud recording: the recorder leaves the room and uploads the files to the configured storage.
+    ///
+    /// Vendor term: 「停止录制」
+    ///
+    /// Note: A second call on an ended task answers 300001001 (task already ended, lifecycle/zego.md §3): stopping twice does no harm, so the client retries StopRecord like a query.
+    ///
+    /// Source: vendor-docs/zego/en-stop-record.yaml, zh-stop-record.yaml; lifecycle/zego.md §2.2.
+    pub const STOP_RECORD: record_core::EndpointInfo = record_core::EndpointInfo {
+        vendor: super::VENDOR,
+        name: "StopRecord",
+        method: "POST",
+        path: "/",
+        action: Some("StopRecord"),
+        version: None,
+        rate_limit_per_sec: Some(50),
+        query_window: None,
+    };
 }
 
 /// State of a recording task.
@@ -862,6 +879,46 @@ impl From<&str> for OutputFileFormat {
     }
 }
 
+/// The answer of StopRecord: the common envelope, with no `Data`.
+///
+/// Vendor term: 「响应参数」
+///
+/// Source: vendor-docs/zego/en-stop-record.yaml §StopRecordResponse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StopRecordResponse {
+    /// Return code: 0 on success, otherwise one of ERROR_CODES.
+    ///
+    /// Vendor term: 「错误码。」
+    ///
+    /// JSON key: `Code`.
+    ///
+    /// Source: vendor-docs/zego/en-stop-record.yaml.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// Description of the result ("succeed" in the example): do not match on it.
+    ///
+    /// Vendor term: 「错误描述。」
+    ///
+    /// JSON key: `Message`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/en-stop-record.yaml.
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Request id, to quote to ZEGO support.
+    ///
+    /// Vendor term: 「请求 ID。」
+    ///
+    /// JSON key: `RequestId`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/en-stop-record.yaml.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
 /// The answer of DescribeRecordStatus: the common envelope; `Data` is present on success.
 ///
 /// Vendor term: 「响应参数」
@@ -1504,6 +1561,98 @@ impl DescribeRecordStatusRequestBuilder {
     }
 }
 
+/// Body of StopRecord: the task to stop.
+///
+/// Vendor term: 「请求参数」
+///
+/// Build it with [`StopRecordRequest::builder`]; `build()` checks every documented limit before anything is sent.
+///
+/// Source: vendor-docs/zego/en-stop-record.yaml §StopRecordRequest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StopRecordRequest {
+    #[serde(rename = "TaskId")]
+    task_id: String,
+}
+
+impl StopRecordRequest {
+    /// The endpoint this request is for.
+    pub const ENDPOINT: record_core::EndpointInfo = endpoints::STOP_RECORD;
+
+    /// A builder with nothing set.
+    pub fn builder() -> StopRecordRequestBuilder {
+        StopRecordRequestBuilder::default()
+    }
+
+    /// `TaskId` (JSON body parameter): Recording task id, a string of exactly 16 bytes (the page's example `XXXXXXXXXXX` has 11: lifecycle/zego.md C-17).
+    ///
+    /// Vendor term: 「录制任务 ID，长度固定为 16 个字节的字符串。」
+    ///
+    /// Source: vendor-docs/zego/en-stop-record.yaml.
+    pub fn task_id(&self) -> &str {
+        &self.task_id
+    }
+
+    /// The request path.
+    pub fn path(&self) -> String {
+        "/".to_owned()
+    }
+}
+
+/// Builder for [`StopRecordRequest`]: set the parameters, then call `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct StopRecordRequestBuilder {
+    task_id: Option<String>,
+}
+
+impl StopRecordRequestBuilder {
+    /// Sets `TaskId`: Recording task id, a string of exactly 16 bytes (the page's example `XXXXXXXXXXX` has 11: lifecycle/zego.md C-17). (required; exactly 16 bytes)
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+
+    /// Checks every documented limit (using the system clock) and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the first parameter that breaks a limit.
+    pub fn build(self) -> Result<StopRecordRequest, record_core::Error> {
+        self.build_with_clock(&record_core::SystemClock)
+    }
+
+    /// Checks every documented limit against `clock` and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the first parameter that breaks a limit.
+    pub fn build_with_clock(
+        self,
+        clock: &dyn record_core::Clock,
+    ) -> Result<StopRecordRequest, record_core::Error> {
+        const ACTION: &str = "StopRecord";
+        let Some(task_id) = self.task_id else {
+            return Err(
+                record_core::Error::invalid_parameter("TaskId", "is required")
+                    .with_vendor(VENDOR)
+                    .with_action(ACTION),
+            );
+        };
+        {
+            let v = &task_id;
+            if v.len() != 16 {
+                return Err(record_core::Error::invalid_parameter(
+                    "TaskId",
+                    format!("must be exactly 16 bytes long, got {} bytes", v.len()),
+                )
+                .with_vendor(VENDOR)
+                .with_action(ACTION));
+            }
+        }
+        let request = StopRecordRequest { task_id };
+        let _ = clock;
+        Ok(request)
+    }
+}
+
 /// Body of DescribeTasks: which tasks to list, in which time window, which page.
 ///
 /// Vendor term: 「请求参数」
@@ -2011,6 +2160,7 @@ pub fn decode_fixture(
             record_core::testing::Decoded::of::<DescribeRecordStatusResponse>(body)
         }
         "describe_tasks" => record_core::testing::Decoded::of::<DescribeTasksResponse>(body),
+        "stop_record" => record_core::testing::Decoded::of::<StopRecordResponse>(body),
         other => Err(<serde_json::Error as serde::de::Error>::custom(format!(
             "no fixture type for folder `{other}`"
         ))),
@@ -2138,6 +2288,36 @@ impl Client {
     ) -> Result<record_core::client::PreparedRequest, record_core::Error> {
         self.service.prepare(request)
     }
+
+    /// `StopRecord` (停止录制): Stop a cloud recording: the recorder leaves the room and uploads the files to the configured storage.
+    ///
+    /// A second call on an ended task answers 300001001 (task already ended, lifecycle/zego.md §3): stopping twice does no harm, so the client retries StopRecord like a query.
+    ///
+    /// Documented rate limit: 50 requests per second.
+    ///
+    /// Every attempt (retries included) is signed afresh.
+    ///
+    /// # Errors
+    ///
+    /// A [`record_core::Error`] classified by the vendor's rules (see the [`client`](crate::client) module): a documented vendor code by its table entry, an HTTP failure by its status, a timeout, a connection failure, or an undecodable body.
+    pub async fn stop_record(
+        &self,
+        request: &StopRecordRequest,
+    ) -> Result<StopRecordResponse, record_core::Error> {
+        self.service.call(request).await
+    }
+
+    /// The exact request [`Client::stop_record`] would send on its first attempt, for dry runs: method, URL, headers (secrets redacted) and body, built and signed by the same code as a real attempt (it reads the clock and, where the vendor uses one, draws a nonce). Nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// [`record_core::ErrorKind::InvalidRequest`] when the request cannot be encoded or signed.
+    pub fn prepare_stop_record(
+        &self,
+        request: &StopRecordRequest,
+    ) -> Result<record_core::client::PreparedRequest, record_core::Error> {
+        self.service.prepare(request)
+    }
 }
 
 impl record_core::service::Encode for DescribeRecordStatusRequest {
@@ -2157,6 +2337,21 @@ impl record_core::service::Encode for DescribeRecordStatusRequest {
 
 impl record_core::service::Encode for DescribeTasksRequest {
     const ENDPOINT: record_core::EndpointInfo = endpoints::DESCRIBE_TASKS;
+
+    fn encode(
+        &self,
+        http: &reqwest::Client,
+        base: &reqwest::Url,
+    ) -> Result<reqwest::Request, record_core::Error> {
+        let _ = http;
+        let url = record_core::client::join_path(base, &self.path());
+        let request = record_core::service::json_request(http, reqwest::Method::POST, url, self)?;
+        Ok(request)
+    }
+}
+
+impl record_core::service::Encode for StopRecordRequest {
+    const ENDPOINT: record_core::EndpointInfo = endpoints::STOP_RECORD;
 
     fn encode(
         &self,

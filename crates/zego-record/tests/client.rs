@@ -29,7 +29,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use zego_record::signing;
 use zego_record::{
     Client, ClientBuilder, Credentials, DescribeRecordStatusRequest, DescribeRecordStatusResponse,
-    DescribeTasksRequest, DescribeTasksResponse, ERROR_CODES, TaskStatus, error_code_info, hosts,
+    DescribeTasksRequest, DescribeTasksResponse, ERROR_CODES, StopRecordRequest,
+    StopRecordResponse, TaskStatus, error_code_info, hosts,
 };
 
 const APP_ID: u32 = 12_345;
@@ -39,6 +40,7 @@ const NOW: UnixMillis = UnixMillis(1_615_186_943_000);
 const TASK_ID: &str = "X3CgNeE4I1qAAABN";
 const DRS: &str = "DescribeRecordStatus";
 const DT: &str = "DescribeTasks";
+const SR: &str = "StopRecord";
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -92,6 +94,13 @@ fn builder(server: &MockServer) -> ClientBuilder {
 
 fn client(server: &MockServer) -> Client {
     ok(builder(server).build(), "client")
+}
+
+fn stop_request() -> StopRecordRequest {
+    ok(
+        StopRecordRequest::builder().task_id(TASK_ID).build(),
+        "StopRecord request",
+    )
 }
 
 fn status_request() -> DescribeRecordStatusRequest {
@@ -167,6 +176,10 @@ async fn call(client: &Client, action: &str) -> Result<serde_json::Value, Error>
             .map(|r| ok(serde_json::to_value(r), "response as JSON")),
         DT => client
             .describe_tasks(&tasks_request())
+            .await
+            .map(|r| ok(serde_json::to_value(r), "response as JSON")),
+        SR => client
+            .stop_record(&stop_request())
             .await
             .map(|r| ok(serde_json::to_value(r), "response as JSON")),
         other => panic!("no action {other}"),
@@ -348,7 +361,10 @@ async fn every_success_fixture_is_fetched_and_decoded_through_the_client() {
     let mut decoded = Vec::new();
     let mut error_envelopes = Vec::new();
     let folders = api_folders();
-    assert_eq!(folders, ["describe_record_status", "describe_tasks"]);
+    assert_eq!(
+        folders,
+        ["describe_record_status", "describe_tasks", "stop_record"]
+    );
     for api in &folders {
         for (name, case) in fixture_cases(api) {
             if case.kind == "error" || case.http_status.unwrap_or(200) != 200 {
@@ -385,6 +401,14 @@ async fn every_success_fixture_is_fetched_and_decoded_through_the_client() {
                     let want: DescribeTasksResponse = serde_json::from_slice(&body).unwrap();
                     assert_eq!(got, want, "{api}/{name}");
                 }
+                "stop_record" => {
+                    let got = client
+                        .stop_record(&stop_request())
+                        .await
+                        .unwrap_or_else(|e| panic!("{api}/{name}: {e}"));
+                    let want: StopRecordResponse = serde_json::from_slice(&body).unwrap();
+                    assert_eq!(got, want, "{api}/{name}");
+                }
                 other => panic!("unexpected fixture folder {other}"),
             }
             assert_eq!(received(&server).await.len(), 1, "{api}/{name}");
@@ -401,6 +425,7 @@ fn action_of(api: &str) -> &'static str {
     match api {
         "describe_record_status" => DRS,
         "describe_tasks" => DT,
+        "stop_record" => SR,
         other => panic!("no action for {other}"),
     }
 }
@@ -1278,4 +1303,137 @@ async fn an_empty_nonce_is_refused_before_sending() {
     assert_eq!(err.parameter(), Some("SignatureNonce"));
     assert_eq!(err.attempts(), 1);
     assert!(received(&server).await.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// StopRecord (issue 13 §7: added through the spec only)
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn stop_record_is_a_signed_post_of_the_task_id() {
+    let server = MockServer::start().await;
+    mount(&server, json(200, fixture("stop_record", "doc_example"))).await;
+    let client = client(&server);
+    let answer = client.stop_record(&stop_request()).await.unwrap();
+    assert_eq!(answer.code, 0);
+    assert_eq!(answer.request_id.as_deref(), Some("abcd123"));
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.method.as_str(), "POST");
+    assert_eq!(request.url.path(), "/");
+    // The common parameters, Action first, as for the queries.
+    let keys: Vec<String> = request
+        .url
+        .query_pairs()
+        .map(|(k, _)| k.into_owned())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "Action",
+            "AppId",
+            "SignatureNonce",
+            "Timestamp",
+            "Signature",
+            "SignatureVersion"
+        ]
+    );
+    assert_eq!(query_value(request, "Action"), SR);
+    let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(body, serde_json::json!({ "TaskId": TASK_ID }));
+    // The dry run shows the same request.
+    let prepared = client.prepare_stop_record(&stop_request()).unwrap();
+    assert_eq!(prepared.method, "POST");
+    assert!(
+        prepared.url.contains("Action=StopRecord&AppId="),
+        "{}",
+        prepared.url
+    );
+    assert_eq!(
+        prepared.body.as_deref(),
+        Some(r#"{"TaskId":"X3CgNeE4I1qAAABN"}"#)
+    );
+}
+
+#[test]
+fn stop_record_refuses_a_task_id_that_is_not_16_bytes() {
+    let err = StopRecordRequest::builder()
+        .task_id("XXXXXXXXXXX")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(err.parameter(), Some("TaskId"));
+}
+
+#[tokio::test]
+async fn stopping_an_ended_task_is_the_documented_error() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        json(200, fixture("stop_record", "error_task_ended")),
+    )
+    .await;
+    let err = expect_err(client(&server).stop_record(&stop_request()).await, "ended");
+    assert_eq!(err.vendor_code(), Some("300001001"));
+    assert_eq!(err.action(), Some(SR));
+    assert!(!err.is_retryable());
+}
+
+#[tokio::test(start_paused = true)]
+async fn stop_record_has_its_own_documented_budget_of_fifty_per_second() {
+    let server = MockServer::start().await;
+    let traffic = Arc::new(Traffic::default());
+    mount(
+        &server,
+        traffic.responder(vec![json(200, fixture("stop_record", "doc_example"))]),
+    )
+    .await;
+    let client = limited_builder(&server, &traffic).build().unwrap();
+    let calls = (0..200).map(|_| {
+        let c = client.clone();
+        async move { call(&c, SR).await }
+    });
+    let results = hold_clock_while_in_flight(&traffic, join_all(calls)).await;
+    assert!(results.iter().all(Result::is_ok));
+    let times: Vec<_> = traffic.signed().into_iter().map(|(_, t)| t).collect();
+    let offsets = offsets_ms(&times);
+    assert_eq!(offsets.len(), 200);
+    // 50 per second, not the queries' 10: 200 calls in about 4 s, not 20.
+    let span = offsets.last().copied().unwrap_or(0);
+    assert!(span >= 3_000, "200 calls within {span} ms");
+    assert!(
+        span < 6_000,
+        "StopRecord is held to the queries' budget: {span} ms"
+    );
+    let busiest = busiest_second(&offsets);
+    assert!(
+        (11..=50).contains(&busiest),
+        "{busiest} requests in one second"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rate_limit_set_by_the_caller_holds_for_every_action() {
+    let server = MockServer::start().await;
+    let traffic = Arc::new(Traffic::default());
+    mount(
+        &server,
+        traffic.responder(vec![json(200, fixture("stop_record", "doc_example"))]),
+    )
+    .await;
+    let client = limited_builder(&server, &traffic)
+        .rate_limit(Some(5))
+        .build()
+        .unwrap();
+    let calls = (0..20).map(|_| {
+        let c = client.clone();
+        async move { call(&c, SR).await }
+    });
+    let results = hold_clock_while_in_flight(&traffic, join_all(calls)).await;
+    assert!(results.iter().all(Result::is_ok));
+    let times: Vec<_> = traffic.signed().into_iter().map(|(_, t)| t).collect();
+    let offsets = offsets_ms(&times);
+    assert!(busiest_second(&offsets) <= 5, "{offsets:?}");
+    assert!(offsets.last().copied().unwrap_or(0) >= 3_000, "{offsets:?}");
 }

@@ -21,8 +21,12 @@ use record_facade::agora::{
 };
 use record_facade::{RecordingState, UnixMillis, Vendor};
 
-/// The documented query limit, requests per second.
-pub(crate) const RATE_LIMIT_PER_SEC: u32 = 10;
+/// The documented query limit, requests per second, from the spec (the client reads the same).
+pub(crate) const RATE_LIMIT_PER_SEC: u32 =
+    match record_facade::agora::endpoints::QUERY.rate_limit_per_sec {
+        Some(n) => n,
+        None => 0,
+    };
 /// How long (emulated ms) an ended session still answers with status 8 or 20 before the
 /// query answers 404.
 pub(crate) const ENDED_LINGER_MS: i64 = 5_000;

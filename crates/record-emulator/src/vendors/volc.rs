@@ -25,8 +25,12 @@ use record_facade::volc::{
 use record_facade::{DurationMillis, UnixMillis, Vendor};
 use sha2::{Digest as _, Sha256};
 
-/// The documented QPS of GetRecordTask, per account.
-pub(crate) const RATE_LIMIT_PER_SEC: u32 = 60;
+/// The documented QPS of GetRecordTask, per account, from the spec (the client reads the same).
+pub(crate) const RATE_LIMIT_PER_SEC: u32 =
+    match record_facade::volc::endpoints::GET_RECORD_TASK.rate_limit_per_sec {
+        Some(n) => n,
+        None => 0,
+    };
 /// How far the `X-Date` may be from the clock, seconds (the query-signing `X-Expires`
 /// default; the header-signing tolerance is not documented).
 pub(crate) const MAX_SKEW_SECS: i64 = 900;
