@@ -15,7 +15,6 @@
 //!   [`record_core::RecordingState`] (status 5 with a paused web recorder is `Paused`);
 //! * [`ErrorBody::error_code_info`] and [`ErrorBody::to_error`], which turn an error answer
 //!   into a [`record_core::Error`];
-//! * [`validation`], the hand-written request checks (none are needed for `query`).
 //! * [`QueryResponse::to_recording`] / [`QueryResponse::to_recording_for`], the vendor-neutral
 //!   [`record_core::Recording`], and [`Client`]'s [`record_core::RecordingQuery`] implementation
 //!   (see "Vendor-neutral view" below).
@@ -137,13 +136,16 @@ mod file_list;
 mod neutral;
 pub mod signing;
 mod state;
-pub mod validation;
+// No `validation` module: `query`'s documented limits (four required path parameters,
+// non-empty ids, `mode` one of individual/mix/web) are all declarative and checked by the
+// generated `QueryRequestBuilder::build`; `QueryRequest::path` percent-encodes the path
+// segments, so ids with reserved characters are encoded, not rejected.
 
 pub use credentials::Credentials;
 pub use signing::BasicAuthorization;
 
 pub use file_list::FileList;
-pub use neutral::{CAPABILITIES, MISSING_STATUS_MEANING};
+pub use neutral::CAPABILITIES;
 
 /// What this crate's public API uses from `record-core`, re-exported so that a project that
 /// depends on this crate alone can name it.

@@ -33,10 +33,6 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     not_found_means_gone: true,
 };
 
-/// The [`VendorStatus::meaning`] given when the answer carries no `serverResponse.status`
-/// (its code is then the empty text).
-pub const MISSING_STATUS_MEANING: &str = "no status in the answer";
-
 impl QueryResponse {
     /// The vendor-neutral view of this answer for the session of App ID `app_id` started
     /// in `mode`. The resource ID and the sid are the answer's `resourceId` and `sid`; see
@@ -124,10 +120,7 @@ impl QueryResponse {
                 code: RawCode::Int(status.raw()),
                 meaning: status.meaning().to_owned(),
             },
-            None => VendorStatus {
-                code: RawCode::Text(String::new()),
-                meaning: MISSING_STATUS_MEANING.to_owned(),
-            },
+            None => VendorStatus::absent(),
         };
         let mut files = Vec::new();
         if let Some(list) = &server.file_list {

@@ -4,8 +4,8 @@
 //! local wiremock server (127.0.0.1 only), the waiter in paused time, and `prepare_query`.
 
 use agora_record::{
-    CAPABILITIES, Client, Credentials, MISSING_STATUS_MEANING, QueryRequest, QueryResponse,
-    RecordingMode, ServerStatus, endpoints,
+    CAPABILITIES, Client, Credentials, QueryRequest, QueryResponse, RecordingMode, ServerStatus,
+    endpoints,
 };
 use futures::StreamExt as _;
 use record_core::client::PreparedRequest;
@@ -313,7 +313,7 @@ fn expected_vendor_status(body: &Value) -> (RawCode, String) {
         }
         None => (
             RawCode::Text(String::new()),
-            MISSING_STATUS_MEANING.to_owned(),
+            record_core::VendorStatus::ABSENT_MEANING.to_owned(),
         ),
     }
 }
@@ -593,7 +593,10 @@ fn undocumented_and_missing_statuses_are_unknown_keeping_the_code() -> TestResul
     let rec = convert(&json!({}))?;
     assert_eq!(rec.state, RecordingState::Unknown);
     assert_eq!(rec.vendor_status.code, RawCode::Text(String::new()));
-    assert_eq!(rec.vendor_status.meaning, MISSING_STATUS_MEANING);
+    assert_eq!(
+        rec.vendor_status.meaning,
+        record_core::VendorStatus::ABSENT_MEANING
+    );
     Ok(())
 }
 

@@ -104,6 +104,20 @@ pub struct VendorStatus {
     pub meaning: String,
 }
 
+impl VendorStatus {
+    /// The meaning given when the answer has no status at all (Volcengine's `Status`, Agora's
+    /// `serverResponse.status`), with an empty code and the state unknown.
+    pub const ABSENT_MEANING: &'static str = "no status in the answer";
+
+    /// The status of an answer that has none: an empty code and [`Self::ABSENT_MEANING`].
+    pub fn absent() -> Self {
+        Self {
+            code: RawCode::from(""),
+            meaning: Self::ABSENT_MEANING.to_owned(),
+        }
+    }
+}
+
 /// A typed vendor response attached to a [`Recording`]: debuggable, serializable with the
 /// vendor's field names, and downcastable back to its type with [`Recording::raw_as`].
 pub trait RawResponseData: Any + fmt::Debug + Send + Sync {

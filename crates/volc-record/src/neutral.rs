@@ -24,10 +24,6 @@ use crate::{
 /// last 72 hours (此接口适用于查询 72 小时内启动的录制任务).
 pub const QUERY_HORIZON: Duration = Duration::from_secs(72 * 60 * 60);
 
-/// The meaning given in [`VendorStatus::meaning`] when the answer carries no `Status`
-/// (the raw code is then the empty text).
-pub const STATUS_ABSENT: &str = "no Status in the answer";
-
 impl GetRecordTaskResponse {
     /// The vendor-neutral view of this answer, for the task `app_id`/`room_id`/`task_id`
     /// it answers (the answer itself does not repeat the ids). The whole typed answer is
@@ -57,7 +53,7 @@ impl GetRecordTaskResponse {
     /// | Volcengine (`Result.RecordTask`) | [`Recording`] |
     /// |---|---|
     /// | `Status`, refined by `StopReason` ([`RecordTask::recording_state`]) | `state` |
-    /// | `Status` (raw integer, documented meaning or "undocumented value"; absent: code `""`, meaning [`STATUS_ABSENT`], state unknown) | `vendor_status` |
+    /// | `Status` (raw integer, documented meaning or "undocumented value"; absent: code `""`, meaning [`VendorStatus::ABSENT_MEANING`], state unknown) | `vendor_status` |
     /// | `app_id`, `room_id`, `task_id` given here | `task` ([`TaskRef::Volcengine`]), `vendor` |
     /// | `StartTime` (ms; `0` = not reported) | `started_at` |
     /// | `EndTime` (ms; `0` = not ended; always `None` while starting or recording) | `ended_at` |
@@ -193,10 +189,7 @@ fn vendor_status(status: Option<TaskStatus>) -> VendorStatus {
             code: RawCode::Int(status.raw()),
             meaning: status.meaning().to_owned(),
         },
-        None => VendorStatus {
-            code: RawCode::Text(String::new()),
-            meaning: STATUS_ABSENT.to_owned(),
-        },
+        None => VendorStatus::absent(),
     }
 }
 
@@ -312,7 +305,7 @@ mod tests {
             vendor_status(None),
             VendorStatus {
                 code: RawCode::Text(String::new()),
-                meaning: STATUS_ABSENT.to_owned(),
+                meaning: VendorStatus::ABSENT_MEANING.to_owned(),
             }
         );
     }

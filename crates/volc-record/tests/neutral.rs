@@ -14,8 +14,8 @@ use record_core::{
 };
 use serde_json::{Value, json};
 use volc_record::{
-    Client, ClientBuilder, Credentials, GetRecordTaskResponse, QUERY_HORIZON, STATUS_ABSENT,
-    StopReason, TaskStatus,
+    Client, ClientBuilder, Credentials, GetRecordTaskResponse, QUERY_HORIZON, StopReason,
+    TaskStatus,
 };
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -80,7 +80,7 @@ fn expected_vendor_status(status: Option<i64>) -> VendorStatus {
     match status {
         None => VendorStatus {
             code: RawCode::Text(String::new()),
-            meaning: STATUS_ABSENT.to_owned(),
+            meaning: record_core::VendorStatus::ABSENT_MEANING.to_owned(),
         },
         Some(raw) => VendorStatus {
             code: RawCode::Int(raw),
