@@ -276,43 +276,6 @@ fn gen_client(out: &mut String, spec: &Spec) -> Result<()> {
         let has_body = r.params.iter().any(|p| p.location == Location::Body);
         let has_query = r.params.iter().any(|p| p.location == Location::Query);
         let ep_const = e.rust_name.to_shouty_snake_case();
-        let action_pairs = c.action_in_query && (e.action.is_some() || e.version.is_some());
-        let url_binding = if action_pairs || has_query {
-            "let mut"
-        } else {
-            "let"
-        };
-        let _ = writeln!(
-            out,
-            "impl record_core::service::Encode for {} {{\n    const ENDPOINT: record_core::EndpointInfo = endpoints::{ep_const};\n\n    fn encode(&self, http: &reqwest::Client, base: &reqwest::Url) -> Result<reqwest::Request, record_core::Error> {{\n        let _ = http;\n        {url_binding} url = record_core::client::join_path(base, &self.path());",
-            r.name
-        );
-        if action_pairs || has_query {
-            let _ = writeln!(
-                out,
-                "        {{\n            let mut query = url.query_pairs_mut();"
-            );
-            if c.action_in_query {
-                if let Some(a) = &e.action {
-                    let _ = writeln!(
-                        out,
-                        "            query.append_pair(\"Action\", {});",
-                        lit(a)
-                    );
-                }
-                if let Some(v) = &e.version {
-                    let _ = writeln!(
-                        out,
-                        "            query.append_pair(\"Version\", {});",
-                        lit(v)
-                    );
-                }
-            }
-            if has_query {
-                let _ = writeln!(out, "            query.extend_pairs(self.query_pairs());");
-            }
-            let _ = writeln!(out, "        }}");
-        }
         let method = match e.method.as_str() {
             "GET" => "GET",
             "POST" => "POST",
@@ -320,26 +283,45 @@ fn gen_client(out: &mut String, spec: &Spec) -> Result<()> {
             "DELETE" => "DELETE",
             other => bail!("endpoint {}: unsupported method {other}", e.name),
         };
-        let binding = if c.headers.is_empty() {
-            "let"
-        } else {
-            "let mut"
-        };
+        let query_pushed = c.action_in_query && (e.action.is_some() || e.version.is_some());
+        let first_mut = query_pushed || has_query || (!has_body && !c.headers.is_empty());
+        let first = if first_mut { "let mut" } else { "let" };
+        let _ = writeln!(
+            out,
+            "impl record_core::service::Encode for {} {{\n    const ENDPOINT: record_core::EndpointInfo = endpoints::{ep_const};\n\n    fn encode(&self, base: &reqwest::Url) -> Result<record_core::service::HttpRequest, record_core::Error> {{\n        {first} request = record_core::service::HttpRequest::new(reqwest::Method::{method}, record_core::client::join_path(base, &self.path()));",
+            r.name
+        );
+        if c.action_in_query {
+            if let Some(a) = &e.action {
+                let _ = writeln!(
+                    out,
+                    "        request.query.push((\"Action\", {}.to_owned()));",
+                    lit(a)
+                );
+            }
+            if let Some(v) = &e.version {
+                let _ = writeln!(
+                    out,
+                    "        request.query.push((\"Version\", {}.to_owned()));",
+                    lit(v)
+                );
+            }
+        }
+        if has_query {
+            let _ = writeln!(out, "        request.query.extend(self.query_pairs());");
+        }
         if has_body {
-            let _ = writeln!(
-                out,
-                "        {binding} request = record_core::service::json_request(http, reqwest::Method::{method}, url, self)?;"
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "        {binding} request = reqwest::Request::new(reqwest::Method::{method}, url);"
-            );
+            let second = if c.headers.is_empty() {
+                "let"
+            } else {
+                "let mut"
+            };
+            let _ = writeln!(out, "        {second} request = request.with_json(self)?;");
         }
         for [name, value] in &c.headers {
             let _ = writeln!(
                 out,
-                "        request.headers_mut().insert(reqwest::header::HeaderName::from_static({}), reqwest::header::HeaderValue::from_static({}));",
+                "        request.headers.insert(reqwest::header::HeaderName::from_static({}), reqwest::header::HeaderValue::from_static({}));",
                 lit(&name.to_ascii_lowercase()),
                 lit(value)
             );

@@ -87,7 +87,7 @@
 use crate::error_body::SESSION_NOT_FOUND;
 use crate::{Credentials, ErrorBody, QueryResponse, VENDOR, endpoints, hosts};
 use record_core::client::{decode_json, error_for_status};
-use record_core::service::{Decode, Protocol, Signer};
+use record_core::service::{Decode, HttpRequest, Protocol, Signer};
 use record_core::transport::{RateLimitScope, RawResponse, retry_after};
 use record_core::{DecodeDetails, EndpointInfo, Error, ErrorKind, UnixMillis, Vendor};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
@@ -164,16 +164,15 @@ impl Signer for BasicAuth {
     /// Puts `Authorization` first, then the encoder's headers.
     fn sign(
         &self,
-        request: &mut reqwest::Request,
+        request: &mut HttpRequest,
         _endpoint: &EndpointInfo,
         _now: UnixMillis,
     ) -> Result<(), Error> {
-        let own = std::mem::take(request.headers_mut());
-        let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, self.authorization.clone());
-        for (name, value) in &own {
-            headers.insert(name.clone(), value.clone());
-        }
+        let own = std::mem::take(&mut request.headers);
+        request
+            .headers
+            .insert(AUTHORIZATION, self.authorization.clone());
+        request.headers.extend(own);
         Ok(())
     }
 }

@@ -2129,17 +2129,17 @@ impl record_core::service::Encode for QueryRequest {
 
     fn encode(
         &self,
-        http: &reqwest::Client,
         base: &reqwest::Url,
-    ) -> Result<reqwest::Request, record_core::Error> {
-        let _ = http;
-        let url = record_core::client::join_path(base, &self.path());
-        let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-        request.headers_mut().insert(
+    ) -> Result<record_core::service::HttpRequest, record_core::Error> {
+        let mut request = record_core::service::HttpRequest::new(
+            reqwest::Method::GET,
+            record_core::client::join_path(base, &self.path()),
+        );
+        request.headers.insert(
             reqwest::header::HeaderName::from_static("accept"),
             reqwest::header::HeaderValue::from_static("application/json"),
         );
-        request.headers_mut().insert(
+        request.headers.insert(
             reqwest::header::HeaderName::from_static("content-type"),
             reqwest::header::HeaderValue::from_static("application/json"),
         );

@@ -88,7 +88,7 @@ use crate::{
 use futures::stream::BoxStream;
 use record_core::Page;
 use record_core::client::{decode_json, error_for_status};
-use record_core::service::{Decode, Protocol, Signer};
+use record_core::service::{Decode, HttpRequest, Protocol, Signer};
 use record_core::transport::{RateLimitScope, RawResponse, retry_after};
 use record_core::{Clock, DecodeDetails, EndpointInfo, Error, ErrorKind, UnixMillis, Vendor};
 
@@ -111,20 +111,17 @@ impl QingCloudProtocol {
 impl Signer for QingCloudProtocol {
     fn sign(
         &self,
-        request: &mut reqwest::Request,
+        request: &mut HttpRequest,
         endpoint: &EndpointInfo,
         now: UnixMillis,
     ) -> Result<(), Error> {
-        // The encoder wrote the parameters form-encoded; they are read back exactly and
-        // signed over the endpoint's path (a base URL's own path, a proxy prefix, is not
-        // part of what QingCloud signs).
-        let query: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
-        let body = request.body().and_then(reqwest::Body::as_bytes);
+        // Signed over the endpoint's path: a base URL's own path, a proxy prefix, is not
+        // part of what QingCloud signs.
         let signed = signing::sign(
             endpoint.method,
             endpoint.path,
-            &query,
-            body,
+            &request.query,
+            request.body.as_deref(),
             &self.credentials,
             now.to_seconds(),
         )?;
@@ -132,7 +129,7 @@ impl Signer for QingCloudProtocol {
         // The signer's string is already percent-encoded with the characters the
         // signature covers; it holds only unreserved characters, `%XX`, `/`, `=` and
         // `&`, which `set_query` keeps as they are.
-        request.url_mut().set_query(Some(&signed.query_string));
+        request.query_string = Some(signed.query_string);
         Ok(())
     }
 }

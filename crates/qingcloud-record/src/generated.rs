@@ -1121,17 +1121,14 @@ impl record_core::service::Encode for ListRecordingsRequest {
 
     fn encode(
         &self,
-        http: &reqwest::Client,
         base: &reqwest::Url,
-    ) -> Result<reqwest::Request, record_core::Error> {
-        let _ = http;
-        let mut url = record_core::client::join_path(base, &self.path());
-        {
-            let mut query = url.query_pairs_mut();
-            query.extend_pairs(self.query_pairs());
-        }
-        let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-        request.headers_mut().insert(
+    ) -> Result<record_core::service::HttpRequest, record_core::Error> {
+        let mut request = record_core::service::HttpRequest::new(
+            reqwest::Method::GET,
+            record_core::client::join_path(base, &self.path()),
+        );
+        request.query.extend(self.query_pairs());
+        request.headers.insert(
             reqwest::header::HeaderName::from_static("accept"),
             reqwest::header::HeaderValue::from_static("application/json"),
         );

@@ -17,9 +17,82 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Signs the final request of one attempt at a given time (the shape of reqsign's
-/// signers): adds the vendor's query parameters or headers. Called again for every attempt,
-/// so a retry carries a fresh nonce and timestamp.
+/// One operation's request before signing: what [`Encode`] gives and a [`Signer`]
+/// completes, kept structured so that no signer has to parse back what an encoder wrote.
+/// Cloning is cheap (the body is shared), so every attempt signs its own copy.
+#[derive(Debug, Clone)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: reqwest::Method,
+    /// The URL without its query: the base URL joined with the endpoint's path.
+    pub url: reqwest::Url,
+    /// The query parameters in order, not encoded yet (a signer encodes them its own way
+    /// into [`HttpRequest::query_string`]; otherwise they are sent form-encoded).
+    pub query: Vec<(&'static str, String)>,
+    /// The final, encoded query string, when the signer wrote one (it replaces `query`).
+    pub query_string: Option<String>,
+    /// The headers, in order.
+    pub headers: reqwest::header::HeaderMap,
+    /// The body, if any.
+    pub body: Option<bytes::Bytes>,
+}
+
+impl HttpRequest {
+    /// A request with no query, headers or body.
+    pub fn new(method: reqwest::Method, url: reqwest::Url) -> Self {
+        Self {
+            method,
+            url,
+            query: Vec::new(),
+            query_string: None,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+        }
+    }
+
+    /// `body` serialized as JSON, with `Content-Type: application/json`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] when the body cannot be serialized.
+    pub fn with_json<B: serde::Serialize>(mut self, body: &B) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "the request body cannot be serialized as JSON",
+            )
+            .with_source(e)
+        })?;
+        self.headers.insert(
+            reqwest::header::CONTENT_TYPE,
+            reqwest::header::HeaderValue::from_static("application/json"),
+        );
+        self.body = Some(bytes::Bytes::from(bytes));
+        Ok(self)
+    }
+
+    /// The `reqwest::Request` to send.
+    pub fn into_reqwest(self) -> reqwest::Request {
+        let mut url = self.url;
+        match self.query_string {
+            Some(q) => url.set_query(Some(&q).filter(|q| !q.is_empty()).map(String::as_str)),
+            None if !self.query.is_empty() => {
+                url.query_pairs_mut()
+                    .extend_pairs(self.query.iter().map(|(k, v)| (*k, v.as_str())));
+            }
+            None => {}
+        }
+        let mut request = reqwest::Request::new(self.method, url);
+        *request.headers_mut() = self.headers;
+        if let Some(body) = self.body {
+            *request.body_mut() = Some(reqwest::Body::from(body));
+        }
+        request
+    }
+}
+
+/// Signs one attempt's request at a given time (the shape of reqsign's signers): writes
+/// the vendor's query string or adds its headers. Called again for every attempt, so a
+/// retry carries a fresh nonce and timestamp.
 pub trait Signer: Send + Sync {
     /// Signs `request`, an attempt of `endpoint`, at `now`.
     ///
@@ -27,7 +100,7 @@ pub trait Signer: Send + Sync {
     /// An error when the request cannot be signed (it is not sent).
     fn sign(
         &self,
-        request: &mut reqwest::Request,
+        request: &mut HttpRequest,
         endpoint: &EndpointInfo,
         now: UnixMillis,
     ) -> Result<(), Error>;
@@ -63,22 +136,18 @@ pub trait Protocol: fmt::Debug + Sized + 'static {
     fn bind(self, base_url: &reqwest::Url) -> Result<Self::Bound, Error>;
 }
 
-/// How one operation's request maps onto HTTP (the vendor crate implements it per request
-/// type, from its spec).
+/// How one operation's request maps onto HTTP (generated per request type from the
+/// vendor's spec).
 pub trait Encode {
     /// The operation.
     const ENDPOINT: EndpointInfo;
 
-    /// The unsigned HTTP request for `base` (method, URL, headers, body), built once per
+    /// The unsigned request for `base` (method, URL, query, headers, body), built once per
     /// call; each attempt signs a copy of it.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidRequest`] when the request cannot be encoded.
-    fn encode(
-        &self,
-        http: &reqwest::Client,
-        base: &reqwest::Url,
-    ) -> Result<reqwest::Request, Error>;
+    fn encode(&self, base: &reqwest::Url) -> Result<HttpRequest, Error>;
 }
 
 /// How one operation's answer is classified into its typed success or an [`Error`] (the
@@ -89,35 +158,6 @@ pub trait Decode: Sized {
     /// # Errors
     /// The vendor's error, the HTTP status's, or a decode error.
     fn decode(raw: &RawResponse) -> Result<Self, Error>;
-}
-
-/// A JSON request: `method` to `url` with `Content-Type: application/json` and `body`
-/// serialized, for [`Encode`] implementations.
-///
-/// # Errors
-/// [`ErrorKind::InvalidRequest`] when the body cannot be serialized or the request built.
-pub fn json_request<B: serde::Serialize>(
-    http: &reqwest::Client,
-    method: reqwest::Method,
-    url: reqwest::Url,
-    body: &B,
-) -> Result<reqwest::Request, Error> {
-    let body = serde_json::to_vec(body).map_err(|e| {
-        Error::new(
-            ErrorKind::InvalidRequest,
-            "the request body cannot be serialized as JSON",
-        )
-        .with_source(e)
-    })?;
-    http.request(method, url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .body(body)
-        .build()
-        .map_err(cannot_build)
-}
-
-fn cannot_build(e: reqwest::Error) -> Error {
-    Error::new(ErrorKind::InvalidRequest, "cannot build the HTTP request").with_source(e)
 }
 
 /// A vendor client: a protocol, a base URL, a transport and a clock. Cloning is cheap and
@@ -214,31 +254,24 @@ impl<P: Protocol> Service<P> {
             .map_err(|e| e.with_vendor(P::VENDOR).with_action(action_of(endpoint)))
     }
 
-    fn encode<R: Encode>(&self, request: &R) -> Result<reqwest::Request, Error> {
-        request
-            .encode(self.inner.transport.http(), &self.inner.base_url)
-            .map_err(|e| {
-                e.with_vendor(P::VENDOR)
-                    .with_action(action_of(&R::ENDPOINT))
-            })
+    fn encode<R: Encode>(&self, request: &R) -> Result<HttpRequest, Error> {
+        request.encode(&self.inner.base_url).map_err(|e| {
+            e.with_vendor(P::VENDOR)
+                .with_action(action_of(&R::ENDPOINT))
+        })
     }
 
-    /// A signed copy of `unsigned`.
+    /// A signed copy of `unsigned`, as a request to send.
     fn signed(
         &self,
-        unsigned: &reqwest::Request,
+        unsigned: &HttpRequest,
         endpoint: &EndpointInfo,
     ) -> Result<reqwest::Request, Error> {
-        let mut request = unsigned.try_clone().ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidRequest,
-                "the request body cannot be sent twice",
-            )
-        })?;
+        let mut request = unsigned.clone();
         self.inner
             .protocol
             .sign(&mut request, endpoint, self.inner.clock.now())?;
-        Ok(request)
+        Ok(request.into_reqwest())
     }
 }
 

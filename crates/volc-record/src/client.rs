@@ -74,7 +74,7 @@
 //! ```
 
 use record_core::client::{decode_json, error_for_status, parse_base_url};
-use record_core::service::{Decode, Protocol, Signer as SignRequest, SigningRegion};
+use record_core::service::{Decode, HttpRequest, Protocol, Signer as SignRequest, SigningRegion};
 use record_core::transport::{RateLimitScope, RawResponse, retry_after};
 use record_core::{EndpointInfo, Error, UnixMillis, Vendor};
 use reqwest::header::{HeaderName, HeaderValue};
@@ -149,27 +149,25 @@ pub struct VolcSigning {
 }
 
 impl SignRequest for VolcSigning {
-    /// Signs the request line as the encoder built it (path and query read back decoded,
-    /// then canonicalised by the signer) and sends exactly the canonical path and query
-    /// that were signed; the signature headers come first, then the encoder's own.
+    /// Signs the encoder's path (decoded) and query pairs, canonicalised by the signer, and
+    /// sends exactly the canonical path and query that were signed; the signature headers
+    /// come first, then the encoder's own.
     fn sign(
         &self,
-        request: &mut reqwest::Request,
+        request: &mut HttpRequest,
         endpoint: &EndpointInfo,
         now: UnixMillis,
     ) -> Result<(), Error> {
-        let path = percent_encoding::percent_decode_str(request.url().path())
+        let path = percent_encoding::percent_decode_str(request.url.path())
             .decode_utf8()
             .map_err(|_| {
                 Error::invalid_parameter("base_url", "the path is not UTF-8 once decoded")
-            })?
-            .into_owned();
-        let query: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
-        let mut to_sign = RequestToSign::new(endpoint.method, self.host.as_str(), path.as_str())
-            .with_query_pairs(query);
-        if let Some(body) = request.body().and_then(reqwest::Body::as_bytes) {
+            })?;
+        let mut to_sign = RequestToSign::new(endpoint.method, self.host.as_str(), &*path)
+            .with_query_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+        if let Some(body) = &request.body {
             if let Some(content_type) = request
-                .headers()
+                .headers
                 .get(reqwest::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
             {
@@ -178,13 +176,11 @@ impl SignRequest for VolcSigning {
             to_sign = to_sign.with_body(body.to_vec());
         }
         let signed = self.signer.sign(&to_sign, now.to_seconds())?;
-        let url = request.url_mut();
         // Both are fully percent-encoded already; `Url` keeps `%XX`, unreserved characters,
         // `/`, `=` and `&` as they are, so the request line is byte for byte what was signed.
-        url.set_path(&signed.canonical_uri);
-        url.set_query(Some(signed.canonical_query_string.as_str()).filter(|q| !q.is_empty()));
-        let own = std::mem::take(request.headers_mut());
-        let headers = request.headers_mut();
+        request.url.set_path(&signed.canonical_uri);
+        request.query_string = Some(signed.canonical_query_string);
+        let own = std::mem::take(&mut request.headers);
         for (name, value) in &signed.headers {
             let header_name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::invalid_parameter(*name, "not a valid header name"))?;
@@ -194,11 +190,9 @@ impl SignRequest for VolcSigning {
             if matches!(*name, "Authorization" | "X-Security-Token") {
                 header_value.set_sensitive(true);
             }
-            headers.insert(header_name, header_value);
+            request.headers.insert(header_name, header_value);
         }
-        for (name, value) in &own {
-            headers.insert(name.clone(), value.clone());
-        }
+        request.headers.extend(own);
         Ok(())
     }
 }

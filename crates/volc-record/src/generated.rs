@@ -1464,19 +1464,16 @@ impl record_core::service::Encode for GetRecordTaskRequest {
 
     fn encode(
         &self,
-        http: &reqwest::Client,
         base: &reqwest::Url,
-    ) -> Result<reqwest::Request, record_core::Error> {
-        let _ = http;
-        let mut url = record_core::client::join_path(base, &self.path());
-        {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("Action", "GetRecordTask");
-            query.append_pair("Version", "2023-11-01");
-            query.extend_pairs(self.query_pairs());
-        }
-        let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-        request.headers_mut().insert(
+    ) -> Result<record_core::service::HttpRequest, record_core::Error> {
+        let mut request = record_core::service::HttpRequest::new(
+            reqwest::Method::GET,
+            record_core::client::join_path(base, &self.path()),
+        );
+        request.query.push(("Action", "GetRecordTask".to_owned()));
+        request.query.push(("Version", "2023-11-01".to_owned()));
+        request.query.extend(self.query_pairs());
+        request.headers.insert(
             reqwest::header::HeaderName::from_static("accept"),
             reqwest::header::HeaderValue::from_static("application/json"),
         );

@@ -86,7 +86,7 @@ use crate::{
     endpoints, error_code_info, hosts, signing,
 };
 use record_core::client::{decode_json, error_for_status};
-use record_core::service::{Decode, NonceSource, Protocol, Signer, UsesNonce};
+use record_core::service::{Decode, HttpRequest, NonceSource, Protocol, Signer, UsesNonce};
 use record_core::transport::{RateLimitScope, RawResponse, retry_after};
 use record_core::{EndpointInfo, Error, ErrorKind, UnixMillis, Vendor};
 use serde::Deserialize;
@@ -132,14 +132,14 @@ impl fmt::Debug for ZegoProtocol {
 impl Signer for ZegoProtocol {
     fn sign(
         &self,
-        request: &mut reqwest::Request,
+        request: &mut HttpRequest,
         endpoint: &EndpointInfo,
         now: UnixMillis,
     ) -> Result<(), Error> {
         let nonce = (self.nonce_source)();
         let action = endpoint.action.unwrap_or(endpoint.name);
         let signed = signing::sign(&self.credentials, action, &nonce, now.to_seconds())?;
-        request.url_mut().set_query(Some(&signed.query_string()));
+        request.query_string = Some(signed.query_string());
         Ok(())
     }
 }

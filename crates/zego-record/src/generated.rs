@@ -2325,12 +2325,13 @@ impl record_core::service::Encode for DescribeRecordStatusRequest {
 
     fn encode(
         &self,
-        http: &reqwest::Client,
         base: &reqwest::Url,
-    ) -> Result<reqwest::Request, record_core::Error> {
-        let _ = http;
-        let url = record_core::client::join_path(base, &self.path());
-        let request = record_core::service::json_request(http, reqwest::Method::POST, url, self)?;
+    ) -> Result<record_core::service::HttpRequest, record_core::Error> {
+        let request = record_core::service::HttpRequest::new(
+            reqwest::Method::POST,
+            record_core::client::join_path(base, &self.path()),
+        );
+        let request = request.with_json(self)?;
         Ok(request)
     }
 }
@@ -2340,12 +2341,13 @@ impl record_core::service::Encode for DescribeTasksRequest {
 
     fn encode(
         &self,
-        http: &reqwest::Client,
         base: &reqwest::Url,
-    ) -> Result<reqwest::Request, record_core::Error> {
-        let _ = http;
-        let url = record_core::client::join_path(base, &self.path());
-        let request = record_core::service::json_request(http, reqwest::Method::POST, url, self)?;
+    ) -> Result<record_core::service::HttpRequest, record_core::Error> {
+        let request = record_core::service::HttpRequest::new(
+            reqwest::Method::POST,
+            record_core::client::join_path(base, &self.path()),
+        );
+        let request = request.with_json(self)?;
         Ok(request)
     }
 }
@@ -2355,12 +2357,13 @@ impl record_core::service::Encode for StopRecordRequest {
 
     fn encode(
         &self,
-        http: &reqwest::Client,
         base: &reqwest::Url,
-    ) -> Result<reqwest::Request, record_core::Error> {
-        let _ = http;
-        let url = record_core::client::join_path(base, &self.path());
-        let request = record_core::service::json_request(http, reqwest::Method::POST, url, self)?;
+    ) -> Result<record_core::service::HttpRequest, record_core::Error> {
+        let request = record_core::service::HttpRequest::new(
+            reqwest::Method::POST,
+            record_core::client::join_path(base, &self.path()),
+        );
+        let request = request.with_json(self)?;
         Ok(request)
     }
 }
