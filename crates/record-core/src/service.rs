@@ -19,7 +19,7 @@ use std::time::Duration;
 
 /// One operation's request before signing: what [`Encode`] gives and a [`Signer`]
 /// completes, kept structured so that no signer has to parse back what an encoder wrote.
-/// Cloning is cheap (the body is shared), so every attempt signs its own copy.
+/// Each attempt signs its own (the first the one encoded up front, a retry a new encoding).
 #[derive(Debug, Clone)]
 pub struct HttpRequest {
     /// The method.
@@ -213,7 +213,9 @@ impl<P: Protocol> Service<P> {
     pub async fn call<R: Encode, T: Decode>(&self, request: &R) -> Result<T, Error> {
         let endpoint = &R::ENDPOINT;
         let action = action_of(endpoint);
-        let unsigned = self.encode(request)?;
+        // Encoded once up front (an encoding error sends nothing); the first attempt signs
+        // that request itself, a retry encodes it again (no copy on the common path).
+        let first = std::sync::Mutex::new(Some(self.encode(request)?));
         let op = Operation {
             vendor: P::VENDOR,
             action,
@@ -223,7 +225,17 @@ impl<P: Protocol> Service<P> {
             .transport
             .execute(
                 op,
-                |_attempt| self.signed(&unsigned, endpoint),
+                |_attempt| {
+                    let unsigned = first
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .take();
+                    let unsigned = match unsigned {
+                        Some(unsigned) => unsigned,
+                        None => self.encode(request)?,
+                    };
+                    self.signed(unsigned, endpoint)
+                },
                 |raw| T::decode(&raw),
             )
             .await
@@ -250,7 +262,7 @@ impl<P: Protocol> Service<P> {
     pub fn signed_request<R: Encode>(&self, request: &R) -> Result<reqwest::Request, Error> {
         let endpoint = &R::ENDPOINT;
         let unsigned = self.encode(request)?;
-        self.signed(&unsigned, endpoint)
+        self.signed(unsigned, endpoint)
             .map_err(|e| e.with_vendor(P::VENDOR).with_action(action_of(endpoint)))
     }
 
@@ -261,13 +273,12 @@ impl<P: Protocol> Service<P> {
         })
     }
 
-    /// A signed copy of `unsigned`, as a request to send.
+    /// `request` signed now, as a request to send.
     fn signed(
         &self,
-        unsigned: &HttpRequest,
+        mut request: HttpRequest,
         endpoint: &EndpointInfo,
     ) -> Result<reqwest::Request, Error> {
-        let mut request = unsigned.clone();
         self.inner
             .protocol
             .sign(&mut request, endpoint, self.inner.clock.now())?;
