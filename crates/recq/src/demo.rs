@@ -371,6 +371,10 @@ fn draw_live(
     let Ok(all) = progress.lock() else {
         return;
     };
+    // Read once per redraw (the terminal may have been resized), not once per bar.
+    let width = console::Term::stderr()
+        .size_checked()
+        .map(|(_rows, columns)| usize::from(columns));
     for (p, bar) in all.iter().zip(bars) {
         let terminal = p.last.as_ref().is_some_and(|r| r.state.is_terminal());
         let elapsed = if terminal {
@@ -379,9 +383,6 @@ fn draw_live(
             started.elapsed()
         };
         bar.set_position(step(p.last.as_ref().map(|r| r.state)));
-        let width = console::Term::stderr()
-            .size_checked()
-            .map(|(_rows, columns)| usize::from(columns));
         bar.set_message(fit_live(&live_message(p, elapsed, colour), width));
     }
 }
