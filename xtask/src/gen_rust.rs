@@ -1,6 +1,8 @@
 //! Generates `crates/<vendor>-record/src/generated.rs` from a spec.
 
-use crate::spec::{EnumSpec, Location, Param, Repr, RequestSpec, Spec, StructSpec};
+use crate::spec::{
+    Endpoint, EnumSpec, Location, PageStyle, Pagination, Param, Repr, RequestSpec, Spec, StructSpec,
+};
 use anyhow::{Context, Result, bail};
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use std::fmt::Write as _;
@@ -266,6 +268,11 @@ fn gen_client(out: &mut String, spec: &Spec) -> Result<()> {
             "    pub fn prepare_{m}(&self, request: &{req}) -> Result<record_core::client::PreparedRequest, record_core::Error> {{\n        self.service.prepare(request)\n    }}\n"
         );
     }
+    for e in &spec.endpoints {
+        if let Some(pg) = &e.pagination {
+            gen_paginator(out, spec, e, pg)?;
+        }
+    }
     let _ = writeln!(out, "}}\n");
     for e in &spec.endpoints {
         let r = spec
@@ -328,6 +335,199 @@ fn gen_client(out: &mut String, spec: &Spec) -> Result<()> {
         }
         let _ = writeln!(out, "        Ok(request)\n    }}\n}}\n");
     }
+    Ok(())
+}
+
+/// One segment of a path of wire names through the response structs.
+struct Segment<'s> {
+    rust: String,
+    optional: bool,
+    ty: &'s str,
+}
+
+/// Resolves `path` (wire names joined by `.`) from the struct `root`.
+fn resolve<'s>(spec: &'s Spec, root: &str, path: &str) -> Result<Vec<Segment<'s>>> {
+    let mut current = root.to_owned();
+    let mut out = Vec::new();
+    for wire in path.split('.') {
+        let st = spec
+            .find_struct(&current)
+            .with_context(|| format!("pagination path {path}: no struct {current}"))?;
+        let f =
+            st.fields.iter().find(|f| f.wire == wire).with_context(|| {
+                format!("pagination path {path}: {current} has no field {wire}")
+            })?;
+        out.push(Segment {
+            rust: field_name(&f.wire, f.rust.as_deref()),
+            optional: !f.required,
+            ty: &f.ty,
+        });
+        if let Some(next) = f.ty.strip_prefix("struct:") {
+            current = next.to_owned();
+        }
+    }
+    Ok(out)
+}
+
+/// An expression of type `Option<T>` for the value at the end of `segments`, read from
+/// `root`: by copy when `borrow` (the value is `Copy`), else moving out of `root`.
+fn option_expr(root: &str, segments: &[Segment<'_>], borrow: bool) -> String {
+    let mut expr = root.to_owned();
+    let mut in_option = false;
+    for (i, seg) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        let f = &seg.rust;
+        let as_ref = if borrow && !last { ".as_ref()" } else { "" };
+        let amp = if borrow && !last { "&" } else { "" };
+        expr = match (in_option, seg.optional) {
+            (false, true) => format!("{expr}.{f}{as_ref}"),
+            (false, false) => format!("{expr}.{f}"),
+            (true, true) => format!("{expr}.and_then(|v| v.{f}{as_ref})"),
+            (true, false) => format!("{expr}.map(|v| {amp}v.{f})"),
+        };
+        in_option |= seg.optional;
+    }
+    if in_option {
+        expr
+    } else {
+        format!("Some({expr})")
+    }
+}
+
+/// `expr` (an `Option` of an integer of spec type `ty`) as an `Option<u64>`.
+fn as_u64(expr: &str, ty: &str) -> Result<String> {
+    Ok(match ty {
+        "u64" => expr.to_owned(),
+        "u32" => format!("{expr}.map(u64::from)"),
+        "i32" | "i64" => format!("{expr}.and_then(|n| u64::try_from(n).ok())"),
+        other => bail!("pagination: a count must be an integer, not {other}"),
+    })
+}
+
+/// The lazy item stream of a paged endpoint (step: operations): `<rust_name>_stream`.
+fn gen_paginator(out: &mut String, spec: &Spec, e: &Endpoint, pg: &Pagination) -> Result<()> {
+    let r = spec
+        .requests
+        .iter()
+        .find(|r| r.name == e.request)
+        .with_context(|| format!("endpoint {}: no request {}", e.name, e.request))?;
+    let param = |wire: &str| {
+        r.params
+            .iter()
+            .find(|p| p.wire == wire)
+            .with_context(|| format!("pagination of {}: no request param {wire}", e.name))
+            .and_then(|p| {
+                if p.ty != "u32" || p.required {
+                    bail!("pagination of {}: {wire} must be an optional u32", e.name);
+                }
+                Ok(field_name(&p.wire, p.rust.as_deref()))
+            })
+    };
+    let input = param(&pg.input)?;
+    let size_input = param(&pg.size_input)?;
+    let total_path = resolve(spec, &e.response, &pg.total)?;
+    let total_ty = total_path.last().map_or("", |s| s.ty);
+    let total = as_u64(&option_expr("response", &total_path, true), total_ty)?;
+    let items_path = resolve(spec, &e.response, &pg.items)?;
+    let item = items_path
+        .last()
+        .and_then(|s| s.ty.strip_prefix("list:struct:"))
+        .with_context(|| {
+            format!(
+                "pagination of {}: {} is not a list of structs",
+                e.name, pg.items
+            )
+        })?;
+    let items = option_expr("response", &items_path, false);
+    let item_struct = spec
+        .find_struct(item)
+        .with_context(|| format!("pagination of {}: no struct {item}", e.name))?;
+    let key_field = item_struct
+        .fields
+        .iter()
+        .find(|f| f.wire == pg.item_key)
+        .with_context(|| {
+            format!(
+                "pagination of {}: {item} has no field {}",
+                e.name, pg.item_key
+            )
+        })?;
+    let key_name = field_name(&key_field.wire, key_field.rust.as_deref());
+    let key = match (Ty { spec }).scalar(&key_field.ty) {
+        Scalar::Copy | Scalar::IntEnum => format!("item.{key_name}"),
+        _ => format!("item.{key_name}.clone()"),
+    };
+    let m = &e.rust_name;
+    let req = &r.name;
+    let (step_doc, next) = match pg.style {
+        PageStyle::PageNumber => {
+            let default = r
+                .params
+                .iter()
+                .find(|p| p.wire == pg.size_input)
+                .and_then(|p| p.default.as_deref())
+                .and_then(|d| d.parse::<u32>().ok())
+                .with_context(|| {
+                    format!(
+                        "pagination of {}: page_number needs the documented `default` of {}",
+                        e.name, pg.size_input
+                    )
+                })?;
+            let size = match &pg.size_output {
+                Some(path) => {
+                    let segs = resolve(spec, &e.response, path)?;
+                    let ty = segs.last().map_or("", |s| s.ty);
+                    if ty != "u32" {
+                        bail!("pagination of {}: {path} must be a u32", e.name);
+                    }
+                    format!(
+                        "{}.or(request.{size_input}())",
+                        option_expr("response", &segs, true)
+                    )
+                }
+                None => format!("request.{size_input}()"),
+            };
+            (
+                format!(
+                    "The next page is the requested `{}` plus one; the walk ends once `page × {}` reaches `{}` (the page size as the answer echoes it{}, else as requested, else the documented default {default}), so a complete walk costs no extra request.",
+                    pg.input,
+                    pg.size_input,
+                    pg.total,
+                    pg.size_output
+                        .as_deref()
+                        .map(|p| format!(" in `{p}`"))
+                        .unwrap_or_default(),
+                ),
+                format!(
+                    "let size = {size}.unwrap_or({default});\n                let total = {total};\n                let items = {items}.unwrap_or_default();\n                let last = total.is_some_and(|total| u64::from(cursor) * u64::from(size) >= total);\n                let next = if last {{ None }} else {{ cursor.checked_add(1) }};"
+                ),
+            )
+        }
+        PageStyle::Offset => (
+            format!(
+                "The next `{}` is this one plus the number of items received; the walk ends once it reaches `{}`.",
+                pg.input, pg.total
+            ),
+            format!(
+                "let total = {total};\n                let items = {items}.unwrap_or_default();\n                let received = u32::try_from(items.len()).unwrap_or(u32::MAX);\n                let next = cursor.checked_add(received).filter(|n| total.is_none_or(|total| u64::from(*n) < total));"
+            ),
+        ),
+    };
+    doc_lines(
+        out,
+        "    ",
+        &format!(
+            "Every item of [`Client::{m}`]'s pages, as a lazy stream (a paginator built on [`record_core::paginate`]): a page is requested only when the stream is polled past the previous one, and one page is held in memory.\n\nThe walk starts at the request's `{input_wire}` ({first} when unset); the first page is sent exactly as given, each next one as a copy of the request with the next `{input_wire}` (rebuilt with [`{req}::to_builder`] against the client's clock, so every documented limit is checked again). {step_doc} It also ends on a page without items, on a page with the same `{key_wire}`s as the previous one (a server that ignores `{input_wire}`), and after an error, which is the last item.\n\nEach page is one [`Client::{m}`] call, with its retries and the client's rate limit.",
+            input_wire = pg.input,
+            first = pg.first,
+            key_wire = pg.item_key,
+        ),
+    );
+    let _ = writeln!(
+        out,
+        "    pub fn {m}_stream(&self, request: {req}) -> futures::stream::BoxStream<'static, Result<{item}, record_core::Error>> {{\n        let client = self.clone();\n        let first = request.{input}().unwrap_or({first});\n        let request = std::sync::Arc::new(request);\n        record_core::paginate(first, |item: &{item}| {key}, move |cursor: u32| {{\n            let client = client.clone();\n            let request = std::sync::Arc::clone(&request);\n            async move {{\n                let response = if cursor == first {{\n                    client.{m}(&request).await?\n                }} else {{\n                    let next = request.to_builder().{input}(cursor).build_with_clock(client.clock())?;\n                    client.{m}(&next).await?\n                }};\n                {next}\n                Ok(record_core::Page {{ items, next }})\n            }}\n        }})\n    }}\n",
+        first = pg.first,
+    );
     Ok(())
 }
 
@@ -747,69 +947,46 @@ fn to_text(scalar: Scalar, ty: &str, v: &str) -> String {
     }
 }
 
-/// The documented limit checks of one param as `(condition that means "broken", message)`,
-/// both written in terms of `v`, a reference to the value.
-fn limit_checks(ty: &Ty<'_>, p: &Param) -> Result<Vec<(String, String)>> {
+/// The documented limit checks of one param, as calls of `record_core::check::Checks`
+/// methods on `checks`, written in terms of `v`, a reference to the value (each ends in `?`).
+fn limit_checks(ty: &Ty<'_>, p: &Param) -> Result<Vec<String>> {
     let scalar = ty.scalar(&p.ty);
+    let w = lit(&p.wire);
     let mut checks = Vec::new();
     if p.non_empty {
         if scalar != Scalar::Text {
             bail!("{}: non_empty applies to strings", p.wire);
         }
-        checks.push((
-            "v.is_empty()".to_owned(),
-            "\"must not be empty\"".to_owned(),
-        ));
+        checks.push(format!("checks.non_empty({w}, v)?"));
     }
     if let Some(n) = p.len_bytes {
         if scalar != Scalar::Text {
             bail!("{}: len_bytes applies to strings", p.wire);
         }
-        checks.push((
-            format!("v.len() != {n}"),
-            format!("format!(\"must be exactly {n} bytes long, got {{}} bytes\", v.len())"),
-        ));
+        checks.push(format!("checks.len_bytes({w}, v, {n})?"));
     }
     if p.min.is_some() || p.max.is_some() {
         if !ty.is_integer(&p.ty) {
             bail!("{}: min/max apply to integer params", p.wire);
         }
-        match (p.min, p.max) {
-            (Some(lo), Some(hi)) => checks.push((
-                format!("!({lo}i128..={hi}i128).contains(&i128::from(*v))"),
-                format!("format!(\"must be between {lo} and {hi}, got {{v}}\")"),
-            )),
-            (Some(lo), None) => checks.push((
-                format!("i128::from(*v) < {lo}i128"),
-                format!("format!(\"must be at least {lo}, got {{v}}\")"),
-            )),
-            (None, Some(hi)) => checks.push((
-                format!("i128::from(*v) > {hi}i128"),
-                format!("format!(\"must be at most {hi}, got {{v}}\")"),
-            )),
-            (None, None) => {}
-        }
+        let bound = |b: Option<i64>| b.map_or("None".to_owned(), |b| format!("Some({b})"));
+        checks.push(format!(
+            "checks.range({w}, *v, {}, {})?",
+            bound(p.min),
+            bound(p.max)
+        ));
     }
     if !p.one_of.is_empty() {
-        let quoted: Vec<String> = p.one_of.iter().map(ToString::to_string).collect();
-        let (raw_expr, items): (&str, Vec<String>) = match scalar {
-            Scalar::IntEnum | Scalar::TextEnum => ("v.raw()", quoted),
-            Scalar::Text => ("v.as_str()", quoted),
-            _ if ty.is_integer(&p.ty) => (
-                "i128::from(*v)",
-                p.one_of.iter().map(|x| format!("{x}i128")).collect(),
-            ),
+        let raw_expr = match scalar {
+            Scalar::IntEnum | Scalar::TextEnum => "v.raw()",
+            Scalar::Text => "v.as_str()",
+            _ if ty.is_integer(&p.ty) => "*v",
             _ => bail!("{}: one_of applies to enums, strings and integers", p.wire),
         };
-        let shown = p
-            .one_of
-            .iter()
-            .map(|x| x.to_string().trim_matches('"').to_owned())
-            .collect::<Vec<_>>()
-            .join(", ");
-        checks.push((
-            format!("![{}].contains(&{raw_expr})", items.join(", ")),
-            format!("format!(\"must be one of {shown}, got {{}}\", {raw_expr})"),
+        let items: Vec<String> = p.one_of.iter().map(ToString::to_string).collect();
+        checks.push(format!(
+            "checks.one_of({w}, {raw_expr}, &[{}])?",
+            items.join(", ")
         ));
     }
     Ok(checks)
@@ -876,6 +1053,24 @@ fn gen_request(out: &mut String, ty: &Ty<'_>, spec: &Spec, r: &RequestSpec) -> R
     let _ = writeln!(
         out,
         "    /// A builder with nothing set.\n    pub fn builder() -> {builder} {{\n        {builder}::default()\n    }}\n"
+    );
+    let mut copied = Vec::new();
+    for p in &r.params {
+        let fname = field_name(&p.wire, p.rust.as_deref());
+        let value = match ty.scalar(&p.ty) {
+            Scalar::Copy | Scalar::IntEnum => format!("self.{fname}"),
+            _ => format!("self.{fname}.clone()"),
+        };
+        copied.push(if p.required {
+            format!("{fname}: Some({value})")
+        } else {
+            format!("{fname}: {value}")
+        });
+    }
+    let _ = writeln!(
+        out,
+        "    /// A builder holding this request's values, to change some and build again (every\n    /// limit is checked again by `build()`).\n    pub fn to_builder(&self) -> {builder} {{\n        {builder} {{ {} }}\n    }}\n",
+        copied.join(", ")
     );
     for p in &r.params {
         let rty = ty.rust(&p.ty)?;
@@ -1093,33 +1288,39 @@ fn gen_request(out: &mut String, ty: &Ty<'_>, spec: &Spec, r: &RequestSpec) -> R
         "    /// Checks every documented limit against `clock` and builds the request.\n    ///\n    /// # Errors\n    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the first parameter that breaks a limit.\n    pub fn build_with_clock(self, clock: &dyn record_core::Clock) -> Result<{name}, record_core::Error> {{\n        const ACTION: &str = {};",
         lit(&endpoint.name)
     );
+    let needs_checks = r.params.iter().any(|p| p.required)
+        || r.params.iter().try_fold(false, |any, p| {
+            Ok::<_, anyhow::Error>(any || !limit_checks(ty, p)?.is_empty())
+        })?;
+    if needs_checks {
+        let _ = writeln!(
+            out,
+            "        let checks = record_core::check::Checks::new(VENDOR, ACTION);"
+        );
+    }
     for p in &r.params {
         let fname = field_name(&p.wire, p.rust.as_deref());
+        let checks = limit_checks(ty, p)?;
         if p.required {
             let _ = writeln!(
                 out,
-                "        let Some({fname}) = self.{fname} else {{ return Err(record_core::Error::invalid_parameter({}, \"is required\").with_vendor(VENDOR).with_action(ACTION)); }};",
+                "        let {fname} = checks.required({}, self.{fname})?;",
                 lit(&p.wire)
             );
-            let checks = limit_checks(ty, p)?;
             if !checks.is_empty() {
-                let _ = writeln!(out, "        {{\n            let v = &{fname};");
-                for (cond, msg) in checks {
-                    let _ = writeln!(
-                        out,
-                        "            if {cond} {{ return Err(record_core::Error::invalid_parameter({}, {msg}).with_vendor(VENDOR).with_action(ACTION)); }}",
-                        lit(&p.wire)
-                    );
-                }
-                let _ = writeln!(out, "        }}");
+                let _ = writeln!(
+                    out,
+                    "        {{\n            let v = &{fname};\n            {};\n        }}",
+                    checks.join(";\n            ")
+                );
             }
         } else {
             let _ = writeln!(out, "        let {fname} = self.{fname};");
-            for (cond, msg) in limit_checks(ty, p)? {
+            if !checks.is_empty() {
                 let _ = writeln!(
                     out,
-                    "        if let Some(v) = &{fname} && {cond} {{ return Err(record_core::Error::invalid_parameter({}, {msg}).with_vendor(VENDOR).with_action(ACTION)); }}",
-                    lit(&p.wire)
+                    "        if let Some(v) = &{fname} {{\n            {};\n        }}",
+                    checks.join(";\n            ")
                 );
             }
         }

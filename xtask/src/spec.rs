@@ -95,6 +95,45 @@ pub struct Endpoint {
     pub examples: Vec<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// How the endpoint's answers are paged, when they are (generates a lazy item stream).
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+}
+
+/// How a listing endpoint pages (`[endpoints.pagination]`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// `page_number` (the input is a page number: the next page is this one + 1) or
+    /// `offset` (the input counts items: the next offset is this one + the items received).
+    pub style: PageStyle,
+    /// The request parameter (wire name, `u32`) holding the page number or the offset.
+    pub input: String,
+    /// Its value when the request leaves it unset (the vendor's default).
+    pub first: u32,
+    /// The request parameter (wire name, `u32`) holding the page size (`page_number` style:
+    /// its documented `default` is the page size when the request leaves it unset).
+    pub size_input: String,
+    /// Where the answer echoes the page size, as a path of wire names (e.g. `Data.PageSize`).
+    #[serde(default)]
+    pub size_output: Option<String>,
+    /// Where the answer gives the total item count (e.g. `Data.TotalCount`).
+    pub total: String,
+    /// Where the answer holds the page's items, a list of structs (e.g. `Data.TaskList`).
+    pub items: String,
+    /// The item field (wire name) that identifies an item: a page with the same keys as
+    /// the previous one ends the walk (a server that ignores the page input).
+    pub item_key: String,
+}
+
+/// The two paging styles.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PageStyle {
+    /// The input is a page number.
+    PageNumber,
+    /// The input is an item offset.
+    Offset,
 }
 
 #[derive(Debug, Deserialize)]

@@ -143,7 +143,7 @@ fn generated_file_has_a_header_and_the_expected_api() {
         "Unknown(i64)",
         "fn base_state(&self) -> record_core::RecordingState",
         "pub struct DescribeRecordStatusRequestBuilder",
-        "must be exactly 16 bytes long",
+        "checks.len_bytes(\"TaskId\", v, 16)?",
         "pub fn decode_fixture",
     ] {
         assert!(code.contains(needle), "generated code lacks {needle:?}");

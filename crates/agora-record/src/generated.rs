@@ -1637,6 +1637,17 @@ impl QueryRequest {
         QueryRequestBuilder::default()
     }
 
+    /// A builder holding this request's values, to change some and build again (every
+    /// limit is checked again by `build()`).
+    pub fn to_builder(&self) -> QueryRequestBuilder {
+        QueryRequestBuilder {
+            appid: Some(self.appid.clone()),
+            resourceid: Some(self.resourceid.clone()),
+            sid: Some(self.sid.clone()),
+            mode: Some(self.mode.clone()),
+        }
+    }
+
     /// `appid` (path parameter): The App ID of your project. For web recording, any App ID with cloud recording enabled; for
     /// individual and mix recording, the same App ID as the recorded channel, with cloud recording
     /// enabled.
@@ -1742,71 +1753,26 @@ impl QueryRequestBuilder {
         clock: &dyn record_core::Clock,
     ) -> Result<QueryRequest, record_core::Error> {
         const ACTION: &str = "query";
-        let Some(appid) = self.appid else {
-            return Err(
-                record_core::Error::invalid_parameter("appid", "is required")
-                    .with_vendor(VENDOR)
-                    .with_action(ACTION),
-            );
-        };
+        let checks = record_core::check::Checks::new(VENDOR, ACTION);
+        let appid = checks.required("appid", self.appid)?;
         {
             let v = &appid;
-            if v.is_empty() {
-                return Err(
-                    record_core::Error::invalid_parameter("appid", "must not be empty")
-                        .with_vendor(VENDOR)
-                        .with_action(ACTION),
-                );
-            }
+            checks.non_empty("appid", v)?;
         }
-        let Some(resourceid) = self.resourceid else {
-            return Err(
-                record_core::Error::invalid_parameter("resourceid", "is required")
-                    .with_vendor(VENDOR)
-                    .with_action(ACTION),
-            );
-        };
+        let resourceid = checks.required("resourceid", self.resourceid)?;
         {
             let v = &resourceid;
-            if v.is_empty() {
-                return Err(record_core::Error::invalid_parameter(
-                    "resourceid",
-                    "must not be empty",
-                )
-                .with_vendor(VENDOR)
-                .with_action(ACTION));
-            }
+            checks.non_empty("resourceid", v)?;
         }
-        let Some(sid) = self.sid else {
-            return Err(record_core::Error::invalid_parameter("sid", "is required")
-                .with_vendor(VENDOR)
-                .with_action(ACTION));
-        };
+        let sid = checks.required("sid", self.sid)?;
         {
             let v = &sid;
-            if v.is_empty() {
-                return Err(
-                    record_core::Error::invalid_parameter("sid", "must not be empty")
-                        .with_vendor(VENDOR)
-                        .with_action(ACTION),
-                );
-            }
+            checks.non_empty("sid", v)?;
         }
-        let Some(mode) = self.mode else {
-            return Err(record_core::Error::invalid_parameter("mode", "is required")
-                .with_vendor(VENDOR)
-                .with_action(ACTION));
-        };
+        let mode = checks.required("mode", self.mode)?;
         {
             let v = &mode;
-            if !["individual", "mix", "web"].contains(&v.raw()) {
-                return Err(record_core::Error::invalid_parameter(
-                    "mode",
-                    format!("must be one of individual, mix, web, got {}", v.raw()),
-                )
-                .with_vendor(VENDOR)
-                .with_action(ACTION));
-            }
+            checks.one_of("mode", v.raw(), &["individual", "mix", "web"])?;
         }
         let request = QueryRequest {
             appid,

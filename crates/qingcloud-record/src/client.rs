@@ -82,15 +82,12 @@
 //! ```
 
 use crate::{
-    Credentials, ListRecordingsRequest, ListRecordingsResponse, RecordingInfo, VENDOR, endpoints,
-    error_code_info, hosts, signing,
+    Credentials, ListRecordingsResponse, VENDOR, endpoints, error_code_info, hosts, signing,
 };
-use futures::stream::BoxStream;
-use record_core::Page;
 use record_core::client::{decode_json, error_for_status};
 use record_core::service::{Decode, HttpRequest, Protocol, Signer};
 use record_core::transport::{RateLimitScope, RawResponse, retry_after};
-use record_core::{Clock, DecodeDetails, EndpointInfo, Error, ErrorKind, UnixMillis, Vendor};
+use record_core::{DecodeDetails, EndpointInfo, Error, ErrorKind, UnixMillis, Vendor};
 
 /// QingCloud's protocol for [`record_core::service::Service`]: every attempt is signed
 /// with [`signing::sign`] (HMAC-SHA256 over the method, the endpoint's path and the sorted
@@ -156,93 +153,6 @@ impl Decode for ListRecordingsResponse {
     fn decode(raw: &RawResponse) -> Result<Self, Error> {
         decode_list_recordings(raw)
     }
-}
-
-/// The QingCloud client: [`Client::list_recordings`](crate::Client::list_recordings) (and
-/// its dry-run twin) are generated from the spec; the paginator is here.
-///
-/// The default host, and a dry run that signs with a fixed clock (the signature is the one
-/// the documented example gives):
-///
-/// ```
-/// use qingcloud_record::{Client, Credentials, ListRecordingsRequest};
-/// use record_core::{FixedClock, UnixMillis};
-/// use std::sync::Arc;
-/// let client = Client::builder(Credentials::new("QYACCESSKEYIDEXAMPLE", "SECRETACCESSKEY")?)
-///     .build()?;
-/// assert_eq!(client.base_url().as_str(), "https://rtc.api.qingcloud.com/");
-/// let client = Client::builder(Credentials::new("QYACCESSKEYIDEXAMPLE", "SECRETACCESSKEY")?)
-///     .clock(Arc::new(FixedClock::new(UnixMillis(1_634_280_298_000))))
-///     .build()?;
-/// let request = ListRecordingsRequest::builder()
-///     .app_id("34723259bb8f4768bc7a9c7cbb126baa")
-///     .channel("crIUxmwHA2")
-///     .from_hour(3)
-///     .to_hour(0)
-///     .offset(0)
-///     .limit(20)
-///     .build()?;
-/// let prepared = client.prepare_list_recordings(&request)?;
-/// assert_eq!(prepared.method, "GET");
-/// assert!(prepared.url.starts_with("https://rtc.api.qingcloud.com/v1/cloudRecord?"));
-/// assert!(prepared.url.ends_with("&signature=Qd%2BXbJNQ0VAqEnJaIYKL2NphPUtpg4a0T%2F%2BDErkexhE%3D"));
-/// assert!(!prepared.url.contains("SECRETACCESSKEY"));
-/// # Ok::<(), record_core::Error>(())
-/// ```
-impl crate::Client {
-    /// Every task of `request`'s channel and window, as a lazy stream over the pages:
-    /// starting at `request.offset()` (0 when unset), each page is requested with
-    /// [`Client::list_recordings`](crate::Client::list_recordings) only when the stream needs its first item, and the next
-    /// `offset` is this one plus the number of tasks received. The stream ends after an
-    /// error, on an empty page, once `offset` reaches `total_count`, and on a page with
-    /// the same task ids as the previous one (a server ignoring `offset`).
-    ///
-    /// `from_hour`/`to_hour` are hours before the moment each page is requested, so a
-    /// long walk sees a slightly moving window (the API has no absolute times).
-    pub fn list_recordings_stream(
-        &self,
-        request: ListRecordingsRequest,
-    ) -> BoxStream<'_, Result<RecordingInfo, Error>> {
-        let first = request.offset().unwrap_or(0);
-        record_core::paginate(
-            first,
-            |item: &RecordingInfo| item.id,
-            move |offset: u32| {
-                let page_request = with_offset(&request, offset, self.clock());
-                async move {
-                    let page = self.list_recordings(&page_request?).await?;
-                    let items = page.recinfos.unwrap_or_default();
-                    let received = u32::try_from(items.len()).unwrap_or(u32::MAX);
-                    let next = offset
-                        .checked_add(received)
-                        .filter(|n| page.total_count.is_none_or(|total| u64::from(*n) < total));
-                    Ok(Page { items, next })
-                }
-            },
-        )
-    }
-}
-
-/// `request` with `offset` in place of its own.
-fn with_offset(
-    request: &ListRecordingsRequest,
-    offset: u32,
-    clock: &dyn Clock,
-) -> Result<ListRecordingsRequest, Error> {
-    let mut builder = ListRecordingsRequest::builder()
-        .app_id(request.app_id())
-        .channel(request.channel())
-        .offset(offset);
-    if let Some(v) = request.from_hour() {
-        builder = builder.from_hour(v);
-    }
-    if let Some(v) = request.to_hour() {
-        builder = builder.to_hour(v);
-    }
-    if let Some(v) = request.limit() {
-        builder = builder.limit(v);
-    }
-    builder.build_with_clock(clock)
 }
 
 /// Classifies a raw answer of `GET /v1/cloudRecord` (see the module's `# Errors`).

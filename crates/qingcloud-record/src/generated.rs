@@ -751,6 +751,19 @@ impl ListRecordingsRequest {
         ListRecordingsRequestBuilder::default()
     }
 
+    /// A builder holding this request's values, to change some and build again (every
+    /// limit is checked again by `build()`).
+    pub fn to_builder(&self) -> ListRecordingsRequestBuilder {
+        ListRecordingsRequestBuilder {
+            app_id: Some(self.app_id.clone()),
+            channel: Some(self.channel.clone()),
+            from_hour: self.from_hour,
+            to_hour: self.to_hour,
+            offset: self.offset,
+            limit: self.limit,
+        }
+    }
+
     /// `app_id` (query parameter): Application id.
     ///
     /// Vendor term: 「应用 ID」
@@ -916,73 +929,29 @@ impl ListRecordingsRequestBuilder {
         clock: &dyn record_core::Clock,
     ) -> Result<ListRecordingsRequest, record_core::Error> {
         const ACTION: &str = "DescribeCloudRecord";
-        let Some(app_id) = self.app_id else {
-            return Err(
-                record_core::Error::invalid_parameter("app_id", "is required")
-                    .with_vendor(VENDOR)
-                    .with_action(ACTION),
-            );
-        };
+        let checks = record_core::check::Checks::new(VENDOR, ACTION);
+        let app_id = checks.required("app_id", self.app_id)?;
         {
             let v = &app_id;
-            if v.is_empty() {
-                return Err(
-                    record_core::Error::invalid_parameter("app_id", "must not be empty")
-                        .with_vendor(VENDOR)
-                        .with_action(ACTION),
-                );
-            }
+            checks.non_empty("app_id", v)?;
         }
-        let Some(channel) = self.channel else {
-            return Err(
-                record_core::Error::invalid_parameter("channel", "is required")
-                    .with_vendor(VENDOR)
-                    .with_action(ACTION),
-            );
-        };
+        let channel = checks.required("channel", self.channel)?;
         {
             let v = &channel;
-            if v.is_empty() {
-                return Err(
-                    record_core::Error::invalid_parameter("channel", "must not be empty")
-                        .with_vendor(VENDOR)
-                        .with_action(ACTION),
-                );
-            }
+            checks.non_empty("channel", v)?;
         }
         let from_hour = self.from_hour;
-        if let Some(v) = &from_hour
-            && !(0i128..=24i128).contains(&i128::from(*v))
-        {
-            return Err(record_core::Error::invalid_parameter(
-                "from_hour",
-                format!("must be between 0 and 24, got {v}"),
-            )
-            .with_vendor(VENDOR)
-            .with_action(ACTION));
+        if let Some(v) = &from_hour {
+            checks.range("from_hour", *v, Some(0), Some(24))?;
         }
         let to_hour = self.to_hour;
-        if let Some(v) = &to_hour
-            && !(0i128..=24i128).contains(&i128::from(*v))
-        {
-            return Err(record_core::Error::invalid_parameter(
-                "to_hour",
-                format!("must be between 0 and 24, got {v}"),
-            )
-            .with_vendor(VENDOR)
-            .with_action(ACTION));
+        if let Some(v) = &to_hour {
+            checks.range("to_hour", *v, Some(0), Some(24))?;
         }
         let offset = self.offset;
         let limit = self.limit;
-        if let Some(v) = &limit
-            && !(1i128..=100i128).contains(&i128::from(*v))
-        {
-            return Err(record_core::Error::invalid_parameter(
-                "limit",
-                format!("must be between 1 and 100, got {v}"),
-            )
-            .with_vendor(VENDOR)
-            .with_action(ACTION));
+        if let Some(v) = &limit {
+            checks.range("limit", *v, Some(1), Some(100))?;
         }
         let request = ListRecordingsRequest {
             app_id,
@@ -1113,6 +1082,46 @@ impl Client {
         request: &ListRecordingsRequest,
     ) -> Result<record_core::client::PreparedRequest, record_core::Error> {
         self.service.prepare(request)
+    }
+
+    /// Every item of [`Client::list_recordings`]'s pages, as a lazy stream (a paginator built on [`record_core::paginate`]): a page is requested only when the stream is polled past the previous one, and one page is held in memory.
+    ///
+    /// The walk starts at the request's `offset` (0 when unset); the first page is sent exactly as given, each next one as a copy of the request with the next `offset` (rebuilt with [`ListRecordingsRequest::to_builder`] against the client's clock, so every documented limit is checked again). The next `offset` is this one plus the number of items received; the walk ends once it reaches `total_count`. It also ends on a page without items, on a page with the same `id`s as the previous one (a server that ignores `offset`), and after an error, which is the last item.
+    ///
+    /// Each page is one [`Client::list_recordings`] call, with its retries and the client's rate limit.
+    pub fn list_recordings_stream(
+        &self,
+        request: ListRecordingsRequest,
+    ) -> futures::stream::BoxStream<'static, Result<RecordingInfo, record_core::Error>> {
+        let client = self.clone();
+        let first = request.offset().unwrap_or(0);
+        let request = std::sync::Arc::new(request);
+        record_core::paginate(
+            first,
+            |item: &RecordingInfo| item.id,
+            move |cursor: u32| {
+                let client = client.clone();
+                let request = std::sync::Arc::clone(&request);
+                async move {
+                    let response = if cursor == first {
+                        client.list_recordings(&request).await?
+                    } else {
+                        let next = request
+                            .to_builder()
+                            .offset(cursor)
+                            .build_with_clock(client.clock())?;
+                        client.list_recordings(&next).await?
+                    };
+                    let total = response.total_count;
+                    let items = response.recinfos.unwrap_or_default();
+                    let received = u32::try_from(items.len()).unwrap_or(u32::MAX);
+                    let next = cursor
+                        .checked_add(received)
+                        .filter(|n| total.is_none_or(|total| u64::from(*n) < total));
+                    Ok(record_core::Page { items, next })
+                }
+            },
+        )
     }
 }
 

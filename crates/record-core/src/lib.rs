@@ -24,6 +24,7 @@
 //! * [`testing`]: helpers for fixture round-trip tests.
 
 pub mod callback;
+pub mod check;
 pub mod client;
 mod clock;
 pub mod credentials;

@@ -905,6 +905,16 @@ impl GetRecordTaskRequest {
         GetRecordTaskRequestBuilder::default()
     }
 
+    /// A builder holding this request's values, to change some and build again (every
+    /// limit is checked again by `build()`).
+    pub fn to_builder(&self) -> GetRecordTaskRequestBuilder {
+        GetRecordTaskRequestBuilder {
+            app_id: Some(self.app_id.clone()),
+            room_id: Some(self.room_id.clone()),
+            task_id: Some(self.task_id.clone()),
+        }
+    }
+
     /// `AppId` (query parameter): Unique id of your RTC application.
     ///
     /// Vendor term: 「你的音视频应用的唯一标志」
@@ -993,56 +1003,21 @@ impl GetRecordTaskRequestBuilder {
         clock: &dyn record_core::Clock,
     ) -> Result<GetRecordTaskRequest, record_core::Error> {
         const ACTION: &str = "GetRecordTask";
-        let Some(app_id) = self.app_id else {
-            return Err(
-                record_core::Error::invalid_parameter("AppId", "is required")
-                    .with_vendor(VENDOR)
-                    .with_action(ACTION),
-            );
-        };
+        let checks = record_core::check::Checks::new(VENDOR, ACTION);
+        let app_id = checks.required("AppId", self.app_id)?;
         {
             let v = &app_id;
-            if v.is_empty() {
-                return Err(
-                    record_core::Error::invalid_parameter("AppId", "must not be empty")
-                        .with_vendor(VENDOR)
-                        .with_action(ACTION),
-                );
-            }
+            checks.non_empty("AppId", v)?;
         }
-        let Some(room_id) = self.room_id else {
-            return Err(
-                record_core::Error::invalid_parameter("RoomId", "is required")
-                    .with_vendor(VENDOR)
-                    .with_action(ACTION),
-            );
-        };
+        let room_id = checks.required("RoomId", self.room_id)?;
         {
             let v = &room_id;
-            if v.is_empty() {
-                return Err(
-                    record_core::Error::invalid_parameter("RoomId", "must not be empty")
-                        .with_vendor(VENDOR)
-                        .with_action(ACTION),
-                );
-            }
+            checks.non_empty("RoomId", v)?;
         }
-        let Some(task_id) = self.task_id else {
-            return Err(
-                record_core::Error::invalid_parameter("TaskId", "is required")
-                    .with_vendor(VENDOR)
-                    .with_action(ACTION),
-            );
-        };
+        let task_id = checks.required("TaskId", self.task_id)?;
         {
             let v = &task_id;
-            if v.is_empty() {
-                return Err(
-                    record_core::Error::invalid_parameter("TaskId", "must not be empty")
-                        .with_vendor(VENDOR)
-                        .with_action(ACTION),
-                );
-            }
+            checks.non_empty("TaskId", v)?;
         }
         let request = GetRecordTaskRequest {
             app_id,

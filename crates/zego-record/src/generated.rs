@@ -1491,6 +1491,14 @@ impl DescribeRecordStatusRequest {
         DescribeRecordStatusRequestBuilder::default()
     }
 
+    /// A builder holding this request's values, to change some and build again (every
+    /// limit is checked again by `build()`).
+    pub fn to_builder(&self) -> DescribeRecordStatusRequestBuilder {
+        DescribeRecordStatusRequestBuilder {
+            task_id: Some(self.task_id.clone()),
+        }
+    }
+
     /// `TaskId` (JSON body parameter): Recording task id, a string of exactly 16 bytes.
     ///
     /// Vendor term: 「录制任务 ID，长度固定为 16 个字节的字符串。」
@@ -1537,23 +1545,11 @@ impl DescribeRecordStatusRequestBuilder {
         clock: &dyn record_core::Clock,
     ) -> Result<DescribeRecordStatusRequest, record_core::Error> {
         const ACTION: &str = "DescribeRecordStatus";
-        let Some(task_id) = self.task_id else {
-            return Err(
-                record_core::Error::invalid_parameter("TaskId", "is required")
-                    .with_vendor(VENDOR)
-                    .with_action(ACTION),
-            );
-        };
+        let checks = record_core::check::Checks::new(VENDOR, ACTION);
+        let task_id = checks.required("TaskId", self.task_id)?;
         {
             let v = &task_id;
-            if v.len() != 16 {
-                return Err(record_core::Error::invalid_parameter(
-                    "TaskId",
-                    format!("must be exactly 16 bytes long, got {} bytes", v.len()),
-                )
-                .with_vendor(VENDOR)
-                .with_action(ACTION));
-            }
+            checks.len_bytes("TaskId", v, 16)?;
         }
         let request = DescribeRecordStatusRequest { task_id };
         let _ = clock;
@@ -1581,6 +1577,14 @@ impl StopRecordRequest {
     /// A builder with nothing set.
     pub fn builder() -> StopRecordRequestBuilder {
         StopRecordRequestBuilder::default()
+    }
+
+    /// A builder holding this request's values, to change some and build again (every
+    /// limit is checked again by `build()`).
+    pub fn to_builder(&self) -> StopRecordRequestBuilder {
+        StopRecordRequestBuilder {
+            task_id: Some(self.task_id.clone()),
+        }
     }
 
     /// `TaskId` (JSON body parameter): Recording task id, a string of exactly 16 bytes (the page's example `XXXXXXXXXXX` has 11: lifecycle/zego.md C-17).
@@ -1629,23 +1633,11 @@ impl StopRecordRequestBuilder {
         clock: &dyn record_core::Clock,
     ) -> Result<StopRecordRequest, record_core::Error> {
         const ACTION: &str = "StopRecord";
-        let Some(task_id) = self.task_id else {
-            return Err(
-                record_core::Error::invalid_parameter("TaskId", "is required")
-                    .with_vendor(VENDOR)
-                    .with_action(ACTION),
-            );
-        };
+        let checks = record_core::check::Checks::new(VENDOR, ACTION);
+        let task_id = checks.required("TaskId", self.task_id)?;
         {
             let v = &task_id;
-            if v.len() != 16 {
-                return Err(record_core::Error::invalid_parameter(
-                    "TaskId",
-                    format!("must be exactly 16 bytes long, got {} bytes", v.len()),
-                )
-                .with_vendor(VENDOR)
-                .with_action(ACTION));
-            }
+            checks.len_bytes("TaskId", v, 16)?;
         }
         let request = StopRecordRequest { task_id };
         let _ = clock;
@@ -1685,6 +1677,19 @@ impl DescribeTasksRequest {
     /// A builder with nothing set.
     pub fn builder() -> DescribeTasksRequestBuilder {
         DescribeTasksRequestBuilder::default()
+    }
+
+    /// A builder holding this request's values, to change some and build again (every
+    /// limit is checked again by `build()`).
+    pub fn to_builder(&self) -> DescribeTasksRequestBuilder {
+        DescribeTasksRequestBuilder {
+            status: Some(self.status),
+            room_id: self.room_id.clone(),
+            page_offset: self.page_offset,
+            page_size: self.page_size,
+            start_time: Some(self.start_time),
+            end_time: Some(self.end_time),
+        }
     }
 
     /// `Status` (JSON body parameter): Which tasks to list: 2 = tasks being recorded, 3 = ended tasks.
@@ -1827,61 +1832,23 @@ impl DescribeTasksRequestBuilder {
         clock: &dyn record_core::Clock,
     ) -> Result<DescribeTasksRequest, record_core::Error> {
         const ACTION: &str = "DescribeTasks";
-        let Some(status) = self.status else {
-            return Err(
-                record_core::Error::invalid_parameter("Status", "is required")
-                    .with_vendor(VENDOR)
-                    .with_action(ACTION),
-            );
-        };
+        let checks = record_core::check::Checks::new(VENDOR, ACTION);
+        let status = checks.required("Status", self.status)?;
         {
             let v = &status;
-            if ![2, 3].contains(&v.raw()) {
-                return Err(record_core::Error::invalid_parameter(
-                    "Status",
-                    format!("must be one of 2, 3, got {}", v.raw()),
-                )
-                .with_vendor(VENDOR)
-                .with_action(ACTION));
-            }
+            checks.one_of("Status", v.raw(), &[2, 3])?;
         }
         let room_id = self.room_id;
         let page_offset = self.page_offset;
-        if let Some(v) = &page_offset
-            && i128::from(*v) < 1i128
-        {
-            return Err(record_core::Error::invalid_parameter(
-                "PageOffset",
-                format!("must be at least 1, got {v}"),
-            )
-            .with_vendor(VENDOR)
-            .with_action(ACTION));
+        if let Some(v) = &page_offset {
+            checks.range("PageOffset", *v, Some(1), None)?;
         }
         let page_size = self.page_size;
-        if let Some(v) = &page_size
-            && !(1i128..=50i128).contains(&i128::from(*v))
-        {
-            return Err(record_core::Error::invalid_parameter(
-                "PageSize",
-                format!("must be between 1 and 50, got {v}"),
-            )
-            .with_vendor(VENDOR)
-            .with_action(ACTION));
+        if let Some(v) = &page_size {
+            checks.range("PageSize", *v, Some(1), Some(50))?;
         }
-        let Some(start_time) = self.start_time else {
-            return Err(
-                record_core::Error::invalid_parameter("StartTime", "is required")
-                    .with_vendor(VENDOR)
-                    .with_action(ACTION),
-            );
-        };
-        let Some(end_time) = self.end_time else {
-            return Err(
-                record_core::Error::invalid_parameter("EndTime", "is required")
-                    .with_vendor(VENDOR)
-                    .with_action(ACTION),
-            );
-        };
+        let start_time = checks.required("StartTime", self.start_time)?;
+        let end_time = checks.required("EndTime", self.end_time)?;
         let request = DescribeTasksRequest {
             status,
             room_id,
@@ -2317,6 +2284,55 @@ impl Client {
         request: &StopRecordRequest,
     ) -> Result<record_core::client::PreparedRequest, record_core::Error> {
         self.service.prepare(request)
+    }
+
+    /// Every item of [`Client::describe_tasks`]'s pages, as a lazy stream (a paginator built on [`record_core::paginate`]): a page is requested only when the stream is polled past the previous one, and one page is held in memory.
+    ///
+    /// The walk starts at the request's `PageOffset` (1 when unset); the first page is sent exactly as given, each next one as a copy of the request with the next `PageOffset` (rebuilt with [`DescribeTasksRequest::to_builder`] against the client's clock, so every documented limit is checked again). The next page is the requested `PageOffset` plus one; the walk ends once `page × PageSize` reaches `Data.TotalCount` (the page size as the answer echoes it in `Data.PageSize`, else as requested, else the documented default 50), so a complete walk costs no extra request. It also ends on a page without items, on a page with the same `TaskId`s as the previous one (a server that ignores `PageOffset`), and after an error, which is the last item.
+    ///
+    /// Each page is one [`Client::describe_tasks`] call, with its retries and the client's rate limit.
+    pub fn describe_tasks_stream(
+        &self,
+        request: DescribeTasksRequest,
+    ) -> futures::stream::BoxStream<'static, Result<TaskSummary, record_core::Error>> {
+        let client = self.clone();
+        let first = request.page_offset().unwrap_or(1);
+        let request = std::sync::Arc::new(request);
+        record_core::paginate(
+            first,
+            |item: &TaskSummary| item.task_id.clone(),
+            move |cursor: u32| {
+                let client = client.clone();
+                let request = std::sync::Arc::clone(&request);
+                async move {
+                    let response = if cursor == first {
+                        client.describe_tasks(&request).await?
+                    } else {
+                        let next = request
+                            .to_builder()
+                            .page_offset(cursor)
+                            .build_with_clock(client.clock())?;
+                        client.describe_tasks(&next).await?
+                    };
+                    let size = response
+                        .data
+                        .as_ref()
+                        .and_then(|v| v.page_size)
+                        .or(request.page_size())
+                        .unwrap_or(50);
+                    let total = response
+                        .data
+                        .as_ref()
+                        .and_then(|v| v.total_count)
+                        .map(u64::from);
+                    let items = response.data.and_then(|v| v.task_list).unwrap_or_default();
+                    let last =
+                        total.is_some_and(|total| u64::from(cursor) * u64::from(size) >= total);
+                    let next = if last { None } else { cursor.checked_add(1) };
+                    Ok(record_core::Page { items, next })
+                }
+            },
+        )
     }
 }
 

@@ -14,11 +14,11 @@ use crate::{
     endpoints, error_code_info,
 };
 use futures::future;
-use futures::stream::{self, BoxStream, StreamExt as _, TryStreamExt as _};
+use futures::stream::{self, StreamExt as _, TryStreamExt as _};
 use record_core::{
-    Capabilities, Error, ErrorKind, ListFilter, ListStatus, Page, RawCode, Recording,
-    RecordingFile, RecordingQuery, RecordingState, RecordingStream, TaskRef, UnixMillis, Vendor,
-    VendorStatus, paginate, unsupported, wrong_vendor,
+    Capabilities, Error, ErrorKind, ListFilter, ListStatus, RawCode, Recording, RecordingFile,
+    RecordingQuery, RecordingState, RecordingStream, TaskRef, UnixMillis, Vendor, VendorStatus,
+    unsupported, wrong_vendor,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -26,9 +26,6 @@ use std::time::Duration;
 
 /// The largest `PageSize` of DescribeTasks (spec: `PageSize` 1..=50; 该值需小于等于 50).
 pub const LIST_MAX_PAGE_SIZE: u32 = 50;
-
-/// The page size ZEGO uses when `PageSize` is not sent (spec: default 50).
-const DEFAULT_PAGE_SIZE: u32 = 50;
 
 /// The widest DescribeTasks window: `EndTime - StartTime` ≤ 3 days
 /// ([`DESCRIBE_TASKS_MAX_WINDOW`]).
@@ -294,71 +291,6 @@ impl DescribeTasksResponse {
 }
 
 impl Client {
-    /// Every task matching `request`, page after page, as a lazy stream built on
-    /// [`record_core::paginate`]: a page is requested only when the stream is polled past
-    /// the previous one, and one page is held in memory.
-    ///
-    /// The walk starts at the request's `PageOffset` (page 1 when unset); the first page is
-    /// sent exactly as given. The next page is the requested page number plus one, sent as
-    /// a copy of the request with that `PageOffset` (rebuilt through
-    /// [`DescribeTasksRequest::builder`] against the client's clock, so a window that has
-    /// meanwhile slipped past ZEGO's 3-day horizon fails locally as ZEGO would). The walk
-    /// ends:
-    ///
-    /// * when `page × PageSize ≥ TotalCount` (`PageSize` as ZEGO echoes it, else as
-    ///   requested, else ZEGO's default 50), so a complete walk costs no extra request;
-    /// * on a page without tasks (also how it ends when ZEGO sends no `TotalCount`);
-    /// * on a page with the same `TaskId`s as the previous one (a server that ignores
-    ///   `PageOffset`), or after an error, which is the last item.
-    ///
-    /// Each page is one [`Client::describe_tasks`] call, with its retries and the client's
-    /// limit of 10 requests per second.
-    pub fn describe_tasks_stream(
-        &self,
-        request: DescribeTasksRequest,
-    ) -> BoxStream<'static, Result<TaskSummary, Error>> {
-        let client = self.clone();
-        let first = request.page_offset().unwrap_or(1);
-        let request = Arc::new(request);
-        paginate(
-            first,
-            |task: &TaskSummary| task.task_id.clone(),
-            move |page: u32| {
-                let client = client.clone();
-                let request = Arc::clone(&request);
-                async move {
-                    let response = if page == first {
-                        client.describe_tasks(&request).await?
-                    } else {
-                        let next = client.page_request(&request, page)?;
-                        client.describe_tasks(&next).await?
-                    };
-                    page_of(response, page, request.page_size())
-                }
-            },
-        )
-    }
-
-    /// `request` with `PageOffset` set to `page`.
-    fn page_request(
-        &self,
-        request: &DescribeTasksRequest,
-        page: u32,
-    ) -> Result<DescribeTasksRequest, Error> {
-        let mut builder = DescribeTasksRequest::builder()
-            .status(request.status())
-            .page_offset(page)
-            .start_time(request.start_time())
-            .end_time(request.end_time());
-        if let Some(room) = request.room_id() {
-            builder = builder.room_id(room);
-        }
-        if let Some(size) = request.page_size() {
-            builder = builder.page_size(size);
-        }
-        builder.build_with_clock(self.clock())
-    }
-
     /// The first DescribeTasks request of [`RecordingQuery::list`] for `filter`.
     fn list_request(&self, filter: &ListFilter) -> Result<DescribeTasksRequest, Error> {
         if filter.app_id.is_some() {
@@ -441,40 +373,6 @@ impl RecordingQuery for Client {
             Err(e) => stream::once(future::ready(Err(e))).boxed(),
         }
     }
-}
-
-/// One page of a walk from its answer; `requested` is the page number asked for.
-fn page_of(
-    response: DescribeTasksResponse,
-    requested: u32,
-    requested_size: Option<u32>,
-) -> Result<Page<TaskSummary, u32>, Error> {
-    if response.code != 0 {
-        return Err(envelope_error(
-            response.code,
-            response.message.as_deref(),
-            response.request_id.as_deref(),
-            DT,
-        ));
-    }
-    let Some(data) = response.data else {
-        return Err(decode_error(
-            "a success answer (Code 0) without Data",
-            response.request_id.as_deref(),
-            DT,
-        ));
-    };
-    let size = data
-        .page_size
-        .or(requested_size)
-        .unwrap_or(DEFAULT_PAGE_SIZE);
-    let last = data
-        .total_count
-        .is_some_and(|total| u64::from(requested) * u64::from(size) >= u64::from(total));
-    Ok(Page {
-        items: data.task_list.unwrap_or_default(),
-        next: if last { None } else { requested.checked_add(1) },
-    })
 }
 
 /// A builder error for a [`ListFilter`], renamed after the filter field that caused it.
