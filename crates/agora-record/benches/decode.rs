@@ -6,7 +6,7 @@
 //! `crates/record-core/benches/support/decode.rs`.
 //!
 //! `decode/agora/<stem>/neutral` (no throughput) converts the already decoded largest
-//! success fixture to the vendor-neutral view (`QueryResponse::to_recording` in `web` mode).
+//! success fixture to the vendor-neutral view (`ToRecording::to_recording` in `web` mode).
 //!
 //! `fixtures/agora/errors/` holds only error bodies (`ErrorBody`) and is not benchmarked.
 #![allow(
@@ -18,7 +18,7 @@
 #[path = "../../record-core/benches/support/decode.rs"]
 mod support;
 
-use agora_record::{QueryResponse, RecordingMode};
+use agora_record::{QueryResponse, TaskRef, ToRecording as _};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use support::{Fixtures, Naming};
@@ -26,9 +26,15 @@ use support::{Fixtures, Naming};
 fn benches_all(c: &mut Criterion) {
     let fixtures = Fixtures::<QueryResponse>::load("agora", "query", Naming::Stem, |_| true);
     fixtures.bench_decode(c);
+    let task = TaskRef::Agora {
+        app_id: "app".to_owned(),
+        resource_id: "resource".to_owned(),
+        sid: "sid".to_owned(),
+        mode: "web".to_owned(),
+    };
     fixtures.bench_neutral(
         c,
-        |r| r.to_recording(black_box("app"), &RecordingMode::Web),
+        |r| r.to_recording(black_box(&task)),
         |out| {
             out.expect("a success answer converts");
         },

@@ -15,7 +15,7 @@
 //!   [`record_core::RecordingState`] (status 5 with a paused web recorder is `Paused`);
 //! * [`ErrorBody::error_code_info`] and [`ErrorBody::to_error`], which turn an error answer
 //!   into a [`record_core::Error`];
-//! * [`QueryResponse::to_recording`] / [`QueryResponse::to_recording_for`], the vendor-neutral
+//! * [`QueryResponse::to_recording`] (the [`record_core::ToRecording`] of a session), the vendor-neutral
 //!   [`record_core::Recording`], and [`Client`]'s [`record_core::RecordingQuery`] implementation
 //!   (see "Vendor-neutral view" below).
 //!
@@ -45,7 +45,7 @@
 //!
 //! # Vendor-neutral view
 //!
-//! [`QueryResponse::to_recording`] (or [`QueryResponse::to_recording_for`] with the request)
+//! [`QueryResponse::to_recording`] (with the session's [`record_core::TaskRef`])
 //! turns an answer into a [`record_core::Recording`], and [`Client`] implements
 //! [`record_core::RecordingQuery`] ([`CAPABILITIES`]: `get` only, no listing; HTTP 404 means
 //! the session is gone). Field by field:
@@ -151,7 +151,8 @@ pub use neutral::CAPABILITIES;
 /// depends on this crate alone can name it.
 pub use record_core::{
     Clock, DurationMillis, Error, ErrorKind, FixedClock, Recording, RecordingState, SystemClock,
-    TaskRef, TransportCause, UnixMillis, UnixSeconds, Vendor, VendorStatus,
+    TaskRef, ToRecording, ToRecordings, TransportCause, UnixMillis, UnixSeconds, Vendor,
+    VendorStatus,
 };
 
 /// This crate's README examples, compiled as doctests of this crate alone (so they build in

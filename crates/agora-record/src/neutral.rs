@@ -10,7 +10,7 @@ use crate::{
 use futures::StreamExt as _;
 use record_core::{
     Capabilities, Error, ErrorKind, ListFilter, RawCode, Recording, RecordingFile, RecordingQuery,
-    RecordingStream, TaskRef, UnixMillis, Vendor, VendorStatus,
+    RecordingStream, TaskRef, ToRecording, UnixMillis, Vendor, VendorStatus,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -33,18 +33,27 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     not_found_means_gone: true,
 };
 
-impl QueryResponse {
-    /// The vendor-neutral view of this answer for the session of App ID `app_id` started
-    /// in `mode`. The resource ID and the sid are the answer's `resourceId` and `sid`; see
-    /// the [crate docs](crate#vendor-neutral-view) for the mapping of every field.
+impl ToRecording for QueryResponse {
+    /// The vendor-neutral view of this answer for the session `task`
+    /// (`TaskRef::Agora`): the App ID and the mode come from `task`; the resource ID and
+    /// the sid are the answer's `resourceId` and `sid`, or `task`'s when the answer lacks
+    /// them (or sends them empty). See the [crate docs](crate#vendor-neutral-view) for the
+    /// mapping of every field.
     ///
     /// ```
-    /// use agora_record::{QueryResponse, RecordingMode};
+    /// use agora_record::{QueryResponse, TaskRef, ToRecording as _};
     /// use record_core::{RawCode, RecordingState, UnixMillis};
     /// let body = r#"{"resourceId": "res", "sid": "sid", "serverResponse": {"status": 5,
     ///     "fileListMode": "string", "fileList": "sid_room.m3u8", "sliceStartTime": 1606357122528}}"#;
     /// let resp: QueryResponse = serde_json::from_str(body)?;
-    /// let rec = resp.to_recording("app", &RecordingMode::Mix)?;
+    /// let task = TaskRef::Agora {
+    ///     app_id: "app".into(),
+    ///     resource_id: "res".into(),
+    ///     sid: "sid".into(),
+    ///     mode: "mix".into(),
+    /// };
+    /// let rec = resp.to_recording(&task)?;
+    /// assert_eq!(rec.task, task);
     /// assert_eq!(rec.state, RecordingState::Recording);
     /// assert_eq!(rec.vendor_status.code, RawCode::Int(5));
     /// assert_eq!(rec.started_at, Some(UnixMillis(1_606_357_122_528)));
@@ -56,62 +65,41 @@ impl QueryResponse {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidRequest`] naming `appid` when `app_id` is empty, or `mode` when
-    /// `mode` is not one of the documented modes (`individual`, `mix`, `web`);
-    /// [`ErrorKind::Decode`] when the answer carries no (or an empty) `resourceId` or `sid`:
-    /// use [`QueryResponse::to_recording_for`] with the request, which falls back to the
-    /// request's ids.
-    pub fn to_recording(&self, app_id: &str, mode: &RecordingMode) -> Result<Recording, Error> {
+    /// [`ErrorKind::InvalidRequest`] naming `task` when `task` is another vendor's, `appid`
+    /// when its App ID is empty, or `mode` when its mode is not one of the documented modes
+    /// (`individual`, `mix`, `web`); [`ErrorKind::Decode`] when neither the answer nor
+    /// `task` gives a `resourceId` or a `sid`.
+    fn to_recording(&self, task: &TaskRef) -> Result<Recording, Error> {
+        let TaskRef::Agora {
+            app_id,
+            resource_id,
+            sid,
+            mode,
+        } = task
+        else {
+            return Err(record_core::wrong_vendor(VENDOR, task));
+        };
         if app_id.is_empty() {
             return Err(Error::invalid_parameter("appid", "must not be empty").with_vendor(VENDOR));
         }
-        if mode.is_unknown() {
+        if RecordingMode::from_raw(mode).is_unknown() {
             return Err(Error::invalid_parameter(
                 "mode",
-                format!("must be one of individual, mix, web, got {}", mode.raw()),
+                format!("must be one of individual, mix, web, got {mode}"),
             )
             .with_vendor(VENDOR));
         }
-        let resource_id =
-            non_empty(self.resource_id.as_deref()).ok_or_else(|| missing_id("resourceId"))?;
-        let sid = non_empty(self.sid.as_deref()).ok_or_else(|| missing_id("sid"))?;
-        Ok(self.recording(app_id, resource_id, sid, mode.raw()))
+        let resource_id = non_empty(self.resource_id.as_deref())
+            .or(non_empty(Some(resource_id)))
+            .ok_or_else(|| missing_id("resourceId"))?;
+        let sid = non_empty(self.sid.as_deref())
+            .or(non_empty(Some(sid)))
+            .ok_or_else(|| missing_id("sid"))?;
+        Ok(self.recording(app_id, resource_id, sid, mode))
     }
+}
 
-    /// The vendor-neutral view of this answer to `request`: like
-    /// [`QueryResponse::to_recording`], but a `resourceId` or `sid` the answer lacks (or
-    /// sends empty) is taken from the request, so it cannot fail.
-    ///
-    /// ```
-    /// use agora_record::{QueryRequest, QueryResponse, RecordingMode};
-    /// use record_core::{RecordingState, TaskRef};
-    /// let resp: QueryResponse = serde_json::from_str(r#"{"serverResponse": {}}"#)?;
-    /// let request = QueryRequest::builder()
-    ///     .appid("app")
-    ///     .resourceid("res")
-    ///     .sid("sid")
-    ///     .mode(RecordingMode::Individual)
-    ///     .build()?;
-    /// let rec = resp.to_recording_for(&request);
-    /// assert_eq!(rec.state, RecordingState::Unknown);
-    /// assert_eq!(
-    ///     rec.task,
-    ///     TaskRef::Agora {
-    ///         app_id: "app".into(),
-    ///         resource_id: "res".into(),
-    ///         sid: "sid".into(),
-    ///         mode: "individual".into(),
-    ///     }
-    /// );
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn to_recording_for(&self, request: &QueryRequest) -> Recording {
-        let resource_id =
-            non_empty(self.resource_id.as_deref()).unwrap_or_else(|| request.resourceid());
-        let sid = non_empty(self.sid.as_deref()).unwrap_or_else(|| request.sid());
-        self.recording(request.appid(), resource_id, sid, request.mode().raw())
-    }
-
+impl QueryResponse {
     /// The conversion itself, once the task's ids are known.
     fn recording(&self, app_id: &str, resource_id: &str, sid: &str, mode: &str) -> Recording {
         let server = &self.server_response;
@@ -172,10 +160,7 @@ fn non_empty(s: Option<&str>) -> Option<&str> {
 fn missing_id(field: &'static str) -> Error {
     Error::new(
         ErrorKind::Decode,
-        format!(
-            "the answer carries no `{field}`; use `QueryResponse::to_recording_for` with the \
-             request to take it from there"
-        ),
+        format!("neither the answer nor the task reference gives a `{field}`"),
     )
     .with_vendor(VENDOR)
 }
@@ -288,7 +273,7 @@ impl RecordingQuery for Client {
 
     /// Queries the session `task` names ([`TaskRef::Agora`]; its `mode` must be
     /// `individual`, `mix` or `web`) and converts the answer with
-    /// [`QueryResponse::to_recording_for`].
+    /// [`QueryResponse::to_recording`].
     ///
     /// # Errors
     ///
@@ -313,7 +298,7 @@ impl RecordingQuery for Client {
             .mode(RecordingMode::from_raw(mode))
             .build()?;
         let response = self.query(&request).await?;
-        Ok(response.to_recording_for(&request))
+        response.to_recording(task)
     }
 
     /// Agora cannot list recordings: the stream yields one [`ErrorKind::Unsupported`]

@@ -11,7 +11,7 @@ use futures::StreamExt as _;
 use record_core::client::PreparedRequest;
 use record_core::{
     Capabilities, ErrorKind, FixedClock, ListFilter, ListStatus, RawCode, Recording,
-    RecordingQuery, RecordingState, TaskRef, UnixMillis, Vendor, Waiter,
+    RecordingQuery, RecordingState, TaskRef, ToRecording as _, UnixMillis, Vendor, Waiter,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -116,6 +116,16 @@ fn request(mode: RecordingMode) -> Result<QueryRequest, record_core::Error> {
         .sid(ASKED_SID)
         .mode(mode)
         .build()
+}
+
+/// A task reference without the session's ids: only the answer can give them.
+fn bare_task(mode: &str) -> TaskRef {
+    TaskRef::Agora {
+        app_id: APPID.to_owned(),
+        resource_id: String::new(),
+        sid: String::new(),
+        mode: mode.to_owned(),
+    }
 }
 
 fn task(mode: &str) -> TaskRef {
@@ -388,7 +398,7 @@ fn check_fixture(name: &str, bytes: &[u8]) -> TestResult {
     } else {
         RecordingMode::Mix
     };
-    let rec = resp.to_recording_for(&request(mode.clone())?);
+    let rec = resp.to_recording(&task(mode.raw()))?;
 
     // Task: the answer's ids, else the asked ones; the App ID and mode as asked.
     let resource = non_empty_str(body.get("resourceId")).unwrap_or(ASKED_RESOURCE);
@@ -438,8 +448,9 @@ fn check_fixture(name: &str, bytes: &[u8]) -> TestResult {
     assert_eq!(rec.raw_as::<QueryResponse>(), Some(&resp), "{ctx}");
     assert_eq!(rec.raw.to_json(), serde_json::to_value(&resp)?, "{ctx}");
 
-    // `to_recording` agrees when the answer names its ids, and refuses when it does not.
-    match resp.to_recording(APPID, &mode) {
+    // Without the session's ids, `to_recording` agrees when the answer names its ids, and
+    // refuses when it does not.
+    match resp.to_recording(&bare_task(mode.raw())) {
         Ok(direct) => {
             assert!(
                 non_empty_str(body.get("resourceId")).is_some()
@@ -472,7 +483,7 @@ fn check_fixture(name: &str, bytes: &[u8]) -> TestResult {
 fn convert(server_response: &Value) -> Result<Recording, Box<dyn StdError>> {
     let body = json!({"resourceId": "r", "sid": "s", "serverResponse": server_response});
     let resp: QueryResponse = serde_json::from_value(body)?;
-    Ok(resp.to_recording(APPID, &RecordingMode::Web)?)
+    Ok(resp.to_recording(&task("web"))?)
 }
 
 #[test]
@@ -608,19 +619,32 @@ fn to_recording_checks_its_arguments_and_the_answer_s_ids() -> TestResult {
     let resp: QueryResponse =
         serde_json::from_value(json!({"resourceId": "r", "sid": "s", "serverResponse": {}}))?;
     let e = resp
-        .to_recording("", &RecordingMode::Mix)
+        .to_recording(&TaskRef::Agora {
+            app_id: String::new(),
+            resource_id: ASKED_RESOURCE.to_owned(),
+            sid: ASKED_SID.to_owned(),
+            mode: "mix".to_owned(),
+        })
         .err()
         .ok_or("empty app id accepted")?;
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
     assert_eq!(e.parameter(), Some("appid"));
     let e = resp
-        .to_recording(APPID, &RecordingMode::from_raw("raw"))
+        .to_recording(&TaskRef::Zego {
+            task_id: "X3CgNeE4I1qAAABN".to_owned(),
+        })
+        .err()
+        .ok_or("a ZEGO task accepted")?;
+    assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(e.parameter(), Some("task"));
+    let e = resp
+        .to_recording(&task("raw"))
         .err()
         .ok_or("undocumented mode accepted")?;
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
     assert_eq!(e.parameter(), Some("mode"));
     for mode in RecordingMode::KNOWN {
-        let rec = resp.to_recording(APPID, mode)?;
+        let rec = resp.to_recording(&task(mode.raw()))?;
         assert!(matches!(&rec.task, TaskRef::Agora { mode: m, .. } if m == mode.raw()));
     }
 
@@ -632,12 +656,12 @@ fn to_recording_checks_its_arguments_and_the_answer_s_ids() -> TestResult {
     ] {
         let resp: QueryResponse = serde_json::from_value(body.clone())?;
         let e = resp
-            .to_recording(APPID, &RecordingMode::Mix)
+            .to_recording(&bare_task("mix"))
             .err()
             .ok_or_else(|| format!("{body}: accepted without ids"))?;
         assert_eq!(e.kind(), ErrorKind::Decode, "{body}");
-        // With the request, its ids fill the gap.
-        let rec = resp.to_recording_for(&request(RecordingMode::Mix)?);
+        // With the session's ids, they fill the gap.
+        let rec = resp.to_recording(&task("mix"))?;
         let TaskRef::Agora {
             resource_id, sid, ..
         } = &rec.task
@@ -737,7 +761,7 @@ async fn get_queries_the_session_and_converts_the_answer() -> TestResult {
             .await;
         let rec = query.get(&task(mode.raw())).await?;
         let resp: QueryResponse = serde_json::from_slice(&body)?;
-        let want = resp.to_recording(APPID, &mode)?;
+        let want = resp.to_recording(&task(mode.raw()))?;
         assert_eq!(
             serde_json::to_value(&rec)?,
             serde_json::to_value(&want)?,

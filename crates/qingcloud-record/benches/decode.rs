@@ -6,7 +6,7 @@
 //! `crates/record-core/benches/support/decode.rs`.
 //!
 //! `decode/qingcloud/<stem>/neutral` (no throughput) converts the already decoded largest
-//! success fixture to the vendor-neutral view (`ListRecordingsResponse::to_recordings`).
+//! success fixture to the vendor-neutral view (`ToRecordings::to_recordings`).
 #![allow(
     missing_docs,
     reason = "criterion_group! generates an undocumented pub fn"
@@ -17,7 +17,7 @@
 mod support;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use qingcloud_record::ListRecordingsResponse;
+use qingcloud_record::{ListRecordingsRequest, ListRecordingsResponse, ToRecordings as _};
 use std::hint::black_box;
 use support::{Fixtures, Naming};
 
@@ -29,10 +29,17 @@ fn benches_all(c: &mut Criterion) {
         ListRecordingsResponse::is_success,
     );
     fixtures.bench_decode(c);
+    let request = ListRecordingsRequest::builder()
+        .app_id("app")
+        .channel("channel")
+        .build();
+    let Ok(request) = request else {
+        panic!("the bench's request builds");
+    };
     fixtures.bench_neutral(
         c,
-        |r| r.to_recordings(black_box("app"), black_box("channel")),
-        |out| assert!(!out.is_empty()),
+        |r| r.to_recordings(black_box(&request)),
+        |out| assert!(out.as_ref().is_ok_and(|v| !v.is_empty())),
     );
 }
 

@@ -180,7 +180,8 @@ impl RecordingInfo {
 /// depends on this crate alone can name it.
 pub use record_core::{
     Clock, DurationMillis, Error, ErrorKind, FixedClock, Recording, RecordingState, SystemClock,
-    TaskRef, TransportCause, UnixMillis, UnixSeconds, Vendor, VendorStatus,
+    TaskRef, ToRecording, ToRecordings, TransportCause, UnixMillis, UnixSeconds, Vendor,
+    VendorStatus,
 };
 
 /// This crate's README examples, compiled as doctests of this crate alone (so they build in

@@ -1,5 +1,6 @@
-//! The vendor-neutral view of QingCloud recordings: [`RecordingInfo::to_recording`],
-//! [`ListRecordingsResponse::to_recordings`] and `impl RecordingQuery for Client`.
+//! The vendor-neutral view of QingCloud recordings: [`RecordingInfo::to_recording`]
+//! ([`ToRecording`]), [`ListRecordingsResponse::to_recordings`] ([`ToRecordings`]) and
+//! `impl RecordingQuery for Client`.
 //!
 //! The mapping is documented on [`RecordingInfo::to_recording`].
 
@@ -10,7 +11,8 @@ use crate::{
 use futures::stream::{self, StreamExt as _, TryStreamExt as _};
 use record_core::{
     Capabilities, Error, ErrorKind, ListFilter, RawCode, Recording, RecordingFile, RecordingQuery,
-    RecordingState, RecordingStream, TaskRef, TimeWindow, UnixMillis, Vendor, VendorStatus,
+    RecordingState, RecordingStream, TaskRef, TimeWindow, ToRecording, ToRecordings, UnixMillis,
+    Vendor, VendorStatus,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -134,51 +136,8 @@ impl RecordingInfo {
         self.updated.as_deref().and_then(parse_local_time)
     }
 
-    /// The vendor-neutral view of this task. `app_id` and `channel` are those of the
-    /// request that listed it (the item may not repeat them).
-    ///
-    /// # Mapping (`recinfos[]` item → [`Recording`])
-    ///
-    /// | QingCloud | neutral |
-    /// |---|---|
-    /// | request `app_id`, `channel`, item `id` | `task`: `TaskRef::QingCloud { app_id, channel, record_id: Some(id) }` |
-    /// | `status` | `state` (the spec's `base_state()`; QingCloud has no refinement), `vendor_status` (raw code and documented meaning) |
-    /// | `created` | `started_at` (read as +08:00, see [`parse_local_time`]) |
-    /// | `updated` | `ended_at`, only once the state is terminal (`completed`/`failed`) |
-    /// | `status` 4, 5, 30, 31, 32 | `stop_reason` ([`RecordingStatus::stop_reason`]): code `Stopping` (stopped manually), `AutoStopping` (stopped automatically), `RecordProcessCored` (process crashed), with that meaning |
-    /// | `rec_path`, `size`, `rec_bucket`, `rec_zone`, `is_mix`, `acc_key_id`, `url_prefix`, `files` | one entry of `files` (see below) |
-    /// | the whole item | `raw` (a [`RecordingInfo`]) |
-    ///
-    /// QingCloud lists no individual files: `files` and `url_prefix` are documented as unused
-    /// (暂未使用). What it documents per recording is where the recording is stored (bucket
-    /// `rec_bucket` in zone `rec_zone`, key prefix `rec_path`), the size of the recorded file(s)
-    /// (`size`, bytes inferred) and whether it is a mixed recording (`is_mix`). When an item has
-    /// any of `rec_path`, `rec_bucket` or `size`, [`RecordingInfo::to_recording`] reports them as
-    /// ONE [`RecordingFile`]: `name` = `rec_path` (a key prefix, not a file name), `size_bytes` =
-    /// `size`, `format` from the extension of the name (none for a prefix such as
-    /// `CloudRecordMedia/`), no `url`, no per-file `state` (QingCloud has no file status), and
-    /// `extra` = `rec_bucket`, `rec_zone`, `is_mix` (raw integer), `acc_key_id` and, when not
-    /// empty, `url_prefix` and `files`. Everything else (`project_id`, `pid`, `host`, the raw
-    /// `created`/`updated` strings, the item's own `app_id`/`channel`) stays in `raw`.
-    ///
-    /// ```
-    /// use qingcloud_record::RecordingInfo;
-    /// use record_core::{RecordingState, UnixMillis};
-    /// let item: RecordingInfo = serde_json::from_str(
-    ///     r#"{"id":40,"status":10,"size":52428800,"is_mix":0,"rec_bucket":"b",
-    ///         "rec_path":"CloudRecordMedia/","created":"2021-11-18 14:56:43",
-    ///         "updated":"2021-11-18 15:32:10"}"#,
-    /// )?;
-    /// let recording = item.to_recording("app", "channel");
-    /// assert_eq!(recording.state, RecordingState::Completed);
-    /// assert_eq!(recording.started_at, Some(UnixMillis(1_637_218_603_000)));
-    /// assert_eq!(recording.ended_at, Some(UnixMillis(1_637_220_730_000)));
-    /// assert_eq!(recording.files[0].name, "CloudRecordMedia/");
-    /// assert_eq!(recording.files[0].size_bytes, Some(52_428_800));
-    /// assert_eq!(recording.raw_as::<RecordingInfo>(), Some(&item));
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
-    pub fn to_recording(&self, app_id: &str, channel: &str) -> Recording {
+    /// The conversion, for the request's `app_id` and `channel`.
+    fn recording(&self, app_id: &str, channel: &str) -> Recording {
         let state = self.recording_state();
         let vendor_status = match self.status {
             Some(status) => status.vendor_status(),
@@ -250,15 +209,84 @@ impl RecordingInfo {
     }
 }
 
-impl ListRecordingsResponse {
+impl ToRecording for RecordingInfo {
+    /// The vendor-neutral view of this task, for `task` = `TaskRef::QingCloud { app_id,
+    /// channel, .. }` of the request that listed it (the item may not repeat them); the
+    /// record id is the item's `id`.
+    ///
+    /// # Mapping (`recinfos[]` item → [`Recording`])
+    ///
+    /// | QingCloud | neutral |
+    /// |---|---|
+    /// | request `app_id`, `channel`, item `id` | `task`: `TaskRef::QingCloud { app_id, channel, record_id: Some(id) }` |
+    /// | `status` | `state` (the spec's `base_state()`; QingCloud has no refinement), `vendor_status` (raw code and documented meaning) |
+    /// | `created` | `started_at` (read as +08:00, see [`parse_local_time`]) |
+    /// | `updated` | `ended_at`, only once the state is terminal (`completed`/`failed`) |
+    /// | `status` 4, 5, 30, 31, 32 | `stop_reason` ([`RecordingStatus::stop_reason`]): code `Stopping` (stopped manually), `AutoStopping` (stopped automatically), `RecordProcessCored` (process crashed), with that meaning |
+    /// | `rec_path`, `size`, `rec_bucket`, `rec_zone`, `is_mix`, `acc_key_id`, `url_prefix`, `files` | one entry of `files` (see below) |
+    /// | the whole item | `raw` (a [`RecordingInfo`]) |
+    ///
+    /// QingCloud lists no individual files: `files` and `url_prefix` are documented as unused
+    /// (暂未使用). What it documents per recording is where the recording is stored (bucket
+    /// `rec_bucket` in zone `rec_zone`, key prefix `rec_path`), the size of the recorded file(s)
+    /// (`size`, bytes inferred) and whether it is a mixed recording (`is_mix`). When an item has
+    /// any of `rec_path`, `rec_bucket` or `size`, [`RecordingInfo::to_recording`] reports them as
+    /// ONE [`RecordingFile`]: `name` = `rec_path` (a key prefix, not a file name), `size_bytes` =
+    /// `size`, `format` from the extension of the name (none for a prefix such as
+    /// `CloudRecordMedia/`), no `url`, no per-file `state` (QingCloud has no file status), and
+    /// `extra` = `rec_bucket`, `rec_zone`, `is_mix` (raw integer), `acc_key_id` and, when not
+    /// empty, `url_prefix` and `files`. Everything else (`project_id`, `pid`, `host`, the raw
+    /// `created`/`updated` strings, the item's own `app_id`/`channel`) stays in `raw`.
+    ///
+    /// ```
+    /// use qingcloud_record::{RecordingInfo, TaskRef, ToRecording as _};
+    /// use record_core::{RecordingState, UnixMillis};
+    /// let item: RecordingInfo = serde_json::from_str(
+    ///     r#"{"id":40,"status":10,"size":52428800,"is_mix":0,"rec_bucket":"b",
+    ///         "rec_path":"CloudRecordMedia/","created":"2021-11-18 14:56:43",
+    ///         "updated":"2021-11-18 15:32:10"}"#,
+    /// )?;
+    /// let task = TaskRef::QingCloud {
+    ///     app_id: "app".into(),
+    ///     channel: "channel".into(),
+    ///     record_id: None,
+    /// };
+    /// let recording = item.to_recording(&task)?;
+    /// assert_eq!(recording.state, RecordingState::Completed);
+    /// assert_eq!(recording.started_at, Some(UnixMillis(1_637_218_603_000)));
+    /// assert_eq!(recording.ended_at, Some(UnixMillis(1_637_220_730_000)));
+    /// assert_eq!(recording.files[0].name, "CloudRecordMedia/");
+    /// assert_eq!(recording.files[0].size_bytes, Some(52_428_800));
+    /// assert_eq!(recording.raw_as::<RecordingInfo>(), Some(&item));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidRequest`] (parameter `task`) for a task of another vendor.
+    fn to_recording(&self, task: &TaskRef) -> Result<Recording, Error> {
+        let TaskRef::QingCloud {
+            app_id, channel, ..
+        } = task
+        else {
+            return Err(record_core::wrong_vendor(VENDOR, task));
+        };
+        Ok(self.recording(app_id, channel))
+    }
+}
+
+impl ToRecordings for ListRecordingsResponse {
+    type Request = ListRecordingsRequest;
+
     /// The vendor-neutral view of every task of this page (`recinfos`, in order; none when
-    /// `recinfos` is absent or null). `app_id` and `channel` are those of the request.
-    pub fn to_recordings(&self, app_id: &str, channel: &str) -> Vec<Recording> {
-        self.recinfos
+    /// `recinfos` is absent or null), for the `app_id` and `channel` of `request`.
+    fn to_recordings(&self, request: &ListRecordingsRequest) -> Result<Vec<Recording>, Error> {
+        Ok(self
+            .recinfos
             .iter()
             .flatten()
-            .map(|item| item.to_recording(app_id, channel))
-            .collect()
+            .map(|item| item.recording(request.app_id(), request.channel()))
+            .collect())
     }
 }
 
@@ -417,7 +445,7 @@ impl RecordingQuery for Client {
         let mut latest: Option<RecordingInfo> = None;
         while let Some(item) = items.try_next().await? {
             match wanted {
-                Some(id) if item.id == id => return Ok(item.to_recording(app_id, channel)),
+                Some(id) if item.id == id => return Ok(item.recording(app_id, channel)),
                 Some(_) => {}
                 None => {
                     latest = Some(match latest {
@@ -428,7 +456,7 @@ impl RecordingQuery for Client {
             }
         }
         match latest {
-            Some(item) => Ok(item.to_recording(app_id, channel)),
+            Some(item) => Ok(item.recording(app_id, channel)),
             None => Err(Error::new(
                 ErrorKind::NotFound,
                 format!("no recording {task} among the recordings of the last {MAX_HOURS} hours"),
@@ -452,7 +480,7 @@ impl RecordingQuery for Client {
         match self.list_request(filter) {
             Ok((request, app_id, channel)) => self
                 .list_recordings_stream(request)
-                .map_ok(move |item| item.to_recording(&app_id, &channel))
+                .map_ok(move |item| item.recording(&app_id, &channel))
                 .boxed(),
             Err(err) => stream::once(async move { Err(err) }).boxed(),
         }

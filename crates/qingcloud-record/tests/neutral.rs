@@ -16,7 +16,8 @@ use qingcloud_record::{
 };
 use record_core::{
     Error, ErrorKind, FixedClock, ListFilter, ListStatus, RawCode, Recording, RecordingQuery,
-    RecordingState, TaskRef, TimeWindow, UnixMillis, Vendor, VendorStatus, Waiter,
+    RecordingState, TaskRef, TimeWindow, ToRecording as _, ToRecordings as _, UnixMillis, Vendor,
+    VendorStatus, Waiter,
 };
 use serde_json::{Value, json};
 use std::fmt::Display;
@@ -325,6 +326,13 @@ fn ids(recordings: &[Recording]) -> Vec<Option<String>> {
         .collect()
 }
 
+fn list_request() -> ListRecordingsRequest {
+    ok(ListRecordingsRequest::builder()
+        .app_id(APP)
+        .channel(CHANNEL)
+        .build())
+}
+
 fn task(record_id: Option<&str>) -> TaskRef {
     TaskRef::QingCloud {
         app_id: APP.to_owned(),
@@ -472,7 +480,7 @@ fn every_success_fixture_converts() {
             continue;
         }
         let response: ListRecordingsResponse = ok(serde_json::from_slice(&body));
-        let recordings = response.to_recordings(APP, CHANNEL);
+        let recordings = ok(response.to_recordings(&list_request()));
         let listed = value["recinfos"].as_array().cloned().unwrap_or_default();
         assert_eq!(recordings.len(), listed.len(), "case {name}: count");
         for (recording, item) in recordings.iter().zip(&listed) {
@@ -507,7 +515,9 @@ fn every_documented_status_maps_to_the_expected_state() {
             .find(|(r, _, _)| *r == raw)
             .unwrap_or_else(|| panic!("status {raw} is not in the expected table"));
         assert_eq!(status.base_state(), *state, "base_state of {raw}");
-        let recording = info(json!({ "status": raw })).to_recording(APP, CHANNEL);
+        let recording = info(json!({ "status": raw }))
+            .to_recording(&task(None))
+            .unwrap_or_else(|e| panic!("converts: {e}"));
         assert_eq!(recording.state, *state, "state of {raw}");
         assert_eq!(recording.state, status.base_state(), "state of {raw}");
         assert_eq!(recording.vendor_status.code, RawCode::Int(raw));
@@ -538,7 +548,9 @@ fn the_state_depends_on_the_status_only() {
             fields["status"] = json!(raw);
             fields["created"] = json!("2021-11-18 14:00:00");
             fields["updated"] = json!("2021-11-18 15:00:00");
-            let recording = info(fields).to_recording(APP, CHANNEL);
+            let recording = info(fields)
+                .to_recording(&task(None))
+                .unwrap_or_else(|e| panic!("converts: {e}"));
             assert_eq!(recording.state, *state, "{raw} with {variant}");
             let terminal = matches!(state, RecordingState::Completed | RecordingState::Failed);
             let end = UnixMillis(beijing_ms("2021-11-18 15:00:00"));
@@ -554,17 +566,23 @@ fn the_state_depends_on_the_status_only() {
 #[test]
 fn a_stop_reason_is_code_and_meaning_in_json_and_null_while_recording()
 -> Result<(), serde_json::Error> {
-    let stopped = info(json!({ "status": 5 })).to_recording(APP, CHANNEL);
+    let stopped = info(json!({ "status": 5 }))
+        .to_recording(&task(None))
+        .unwrap_or_else(|e| panic!("converts: {e}"));
     assert_eq!(
         serde_json::to_value(&stopped)?["stop_reason"],
         json!({"code": "AutoStopping", "meaning": "recording stopped automatically"})
     );
-    let crashed = info(json!({ "status": 31 })).to_recording(APP, CHANNEL);
+    let crashed = info(json!({ "status": 31 }))
+        .to_recording(&task(None))
+        .unwrap_or_else(|e| panic!("converts: {e}"));
     assert_eq!(
         serde_json::to_value(&crashed)?["stop_reason"],
         json!({"code": "RecordProcessCored", "meaning": "recording process crashed"})
     );
-    let recording = info(json!({ "status": 2 })).to_recording(APP, CHANNEL);
+    let recording = info(json!({ "status": 2 }))
+        .to_recording(&task(None))
+        .unwrap_or_else(|e| panic!("converts: {e}"));
     assert_eq!(
         serde_json::to_value(&recording)?["stop_reason"],
         Value::Null
@@ -575,17 +593,23 @@ fn a_stop_reason_is_code_and_meaning_in_json_and_null_while_recording()
 #[test]
 fn unknown_and_missing_statuses() {
     for raw in [99_i64, -1, 12, 54, i64::MAX] {
-        let recording = info(json!({ "status": raw })).to_recording(APP, CHANNEL);
+        let recording = info(json!({ "status": raw }))
+            .to_recording(&task(None))
+            .unwrap_or_else(|e| panic!("converts: {e}"));
         assert_eq!(recording.state, RecordingState::Unknown, "{raw}");
         assert_eq!(recording.vendor_status.code, RawCode::Int(raw));
         assert_eq!(recording.vendor_status.meaning, "undocumented value");
         assert_eq!(recording.stop_reason, None);
     }
     // As a numeric string too (facts Q1).
-    let recording = info(json!({ "status": "99" })).to_recording(APP, CHANNEL);
+    let recording = info(json!({ "status": "99" }))
+        .to_recording(&task(None))
+        .unwrap_or_else(|e| panic!("converts: {e}"));
     assert_eq!(recording.vendor_status.code, RawCode::Int(99));
     // No status at all: unknown, with an empty code.
-    let recording = info(json!({})).to_recording(APP, CHANNEL);
+    let recording = info(json!({}))
+        .to_recording(&task(None))
+        .unwrap_or_else(|e| panic!("converts: {e}"));
     assert_eq!(recording.state, RecordingState::Unknown);
     assert_eq!(recording.vendor_status.code, RawCode::Text(String::new()));
     assert!(recording.files.is_empty());
@@ -602,7 +626,8 @@ fn files_extras_and_odd_times() {
         "created": "2021-11-18T14:00:00Z",
         "updated": "not a time",
     }))
-    .to_recording(APP, CHANNEL);
+    .to_recording(&task(None))
+    .unwrap_or_else(|e| panic!("converts: {e}"));
     let file = &recording.files[0];
     assert_eq!(file.format.as_deref(), Some("mp4"));
     assert_eq!(file.size_bytes, None);
@@ -617,8 +642,9 @@ fn files_extras_and_odd_times() {
     assert_eq!(recording.ended_at, None);
     assert_eq!(recording.raw.to_json()["updated"], "not a time");
     // Empty `files`/`url_prefix` (the documented "unused" value) add nothing.
-    let recording =
-        info(json!({ "size": 5, "files": "", "url_prefix": "" })).to_recording(APP, CHANNEL);
+    let recording = info(json!({ "size": 5, "files": "", "url_prefix": "" }))
+        .to_recording(&task(None))
+        .unwrap_or_else(|e| panic!("converts: {e}"));
     assert_eq!(recording.files[0].name, "");
     assert!(recording.files[0].extra.is_empty());
 }

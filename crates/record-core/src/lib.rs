@@ -55,7 +55,8 @@ pub use query::{
 };
 pub use rate_limit::RateLimiter;
 pub use recording::{
-    RawResponseData, Recording, RecordingFile, TaskRef, VendorStatus, vendor_json,
+    RawResponseData, Recording, RecordingFile, TaskRef, ToRecording, ToRecordings, VendorStatus,
+    vendor_json,
 };
 pub use retry::{RetryPolicy, parse_retry_after};
 pub use state::RecordingState;

@@ -303,3 +303,34 @@ impl RecordingFile {
         plausible.then(|| ext.to_ascii_lowercase())
     }
 }
+
+/// A vendor answer (or one item of a listing) that describes one recording: the one
+/// conversion signature every vendor crate implements for its typed responses.
+///
+/// `task` names the recording the answer is about and supplies the ids the answer does not
+/// repeat (a ZEGO DescribeRecordStatus answer carries no `TaskId`, an Agora query answer no
+/// App ID or mode). Where the answer carries an id itself (a QingCloud item's record id, a
+/// ZEGO list item's `TaskId`), the answer's id is the one kept.
+pub trait ToRecording {
+    /// The vendor-neutral view of this answer for `task`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) (parameter `task`)
+    /// when `task` belongs to another vendor; the vendor's error when the answer is an
+    /// error answer; [`ErrorKind::Decode`](crate::ErrorKind::Decode) when it lacks what a
+    /// recording needs (e.g. a state).
+    fn to_recording(&self, task: &TaskRef) -> Result<Recording, crate::Error>;
+}
+
+/// One page of a vendor's listing: every recording on it, for the request that fetched it
+/// (which supplies the ids the items do not repeat, such as QingCloud's app and channel).
+pub trait ToRecordings {
+    /// The request whose answer this is.
+    type Request;
+
+    /// The vendor-neutral view of every item of this page, in order.
+    ///
+    /// # Errors
+    /// As [`ToRecording::to_recording`], for the first item that fails.
+    fn to_recordings(&self, request: &Self::Request) -> Result<Vec<Recording>, crate::Error>;
+}

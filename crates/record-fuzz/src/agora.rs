@@ -5,10 +5,8 @@ use crate::check::{self, Fields};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use record_core::client::decode_json;
-use record_core::{FixedClock, UnixMillis, Vendor};
-use record_facade::agora::{
-    self, Credentials, ErrorBody, QueryRequest, QueryResponse, RecordingMode, signing,
-};
+use record_core::{FixedClock, TaskRef, ToRecording as _, UnixMillis, Vendor};
+use record_facade::agora::{self, Credentials, ErrorBody, QueryResponse, RecordingMode, signing};
 
 /// `agora_decode`: the body as `QueryResponse` (and as `ErrorBody`), the round trips, the
 /// state refinements, and the neutral recording for every mode.
@@ -35,17 +33,25 @@ pub fn decode(data: &[u8]) {
         RecordingMode::Mix,
         RecordingMode::Web,
     ] {
-        if let Ok(recording) = response.to_recording("appid", &mode) {
-            check::check_recording(&recording, Vendor::Agora);
-        }
-        if let Ok(request) = QueryRequest::builder()
-            .appid("appid")
-            .resourceid("JyvK8nXHuV1BE64GDkAaBGEscvtHW7v8BrQoRPCHxmeVxwY22-x-kv4GC")
-            .sid("38f8e3cfdc474cd56fc1ceba380d7e1a")
-            .mode(mode)
-            .build()
-        {
-            check::check_recording(&response.to_recording_for(&request), Vendor::Agora);
+        // With the session's ids, and with none (the answer's own ids, if any, are used).
+        for (resource_id, sid) in [
+            (
+                "JyvK8nXHuV1BE64GDkAaBGEscvtHW7v8BrQoRPCHxmeVxwY22-x-kv4GC",
+                "38f8e3cfdc474cd56fc1ceba380d7e1a",
+            ),
+            ("", ""),
+        ] {
+            let task = TaskRef::Agora {
+                app_id: "appid".to_owned(),
+                resource_id: resource_id.to_owned(),
+                sid: sid.to_owned(),
+                mode: mode.raw().to_owned(),
+            };
+            match response.to_recording(&task) {
+                Ok(recording) => check::check_recording(&recording, Vendor::Agora),
+                // Only an answer without ids fails, and only for a task without them.
+                Err(e) => assert!(resource_id.is_empty(), "{e}"),
+            }
         }
     }
 }

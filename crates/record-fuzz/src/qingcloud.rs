@@ -5,8 +5,10 @@ use crate::check::{self, Fields};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use record_core::client::decode_json;
-use record_core::{ErrorKind, UnixSeconds, Vendor};
-use record_facade::qingcloud::{self, Credentials, ListRecordingsResponse, signing};
+use record_core::{ErrorKind, ToRecordings as _, UnixSeconds, Vendor};
+use record_facade::qingcloud::{
+    self, Credentials, ListRecordingsRequest, ListRecordingsResponse, signing,
+};
 
 /// `qingcloud_decode`: the body as `ListRecordingsResponse`, its round trip, and its
 /// neutral recordings.
@@ -16,8 +18,16 @@ pub fn decode(data: &[u8]) {
         return;
     };
     check::check_roundtrip(&response);
-    for recording in response.to_recordings("34723259bb8f4768bc7a9c7cbb126baa", "crIUxmwHA2") {
-        check::check_recording(&recording, Vendor::QingCloud);
+    let request = ListRecordingsRequest::builder()
+        .app_id("34723259bb8f4768bc7a9c7cbb126baa")
+        .channel("crIUxmwHA2")
+        .build();
+    if let Ok(request) = request {
+        let recordings = response.to_recordings(&request);
+        for recording in recordings.iter().flatten() {
+            check::check_recording(recording, Vendor::QingCloud);
+        }
+        assert!(recordings.is_ok(), "a page of this vendor converts");
     }
     for info in response.recinfos.iter().flatten() {
         let _ = (info.recording_state(), info.created_at(), info.updated_at());

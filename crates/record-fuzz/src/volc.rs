@@ -3,7 +3,7 @@
 
 use crate::check::{self, Fields};
 use record_core::client::decode_json;
-use record_core::{ErrorKind, TaskRef, UnixSeconds, Vendor};
+use record_core::{ErrorKind, TaskRef, ToRecording as _, UnixSeconds, Vendor};
 use record_facade::volc::{
     self, Credentials, GetRecordTaskResponse, RequestToSign, SignableHeader, SignedHeaderSet,
     SignedRequest, Signer, signing,
@@ -21,7 +21,12 @@ pub fn decode(data: &[u8]) {
         let _ = e.to_string();
         assert_eq!(e.http_status(), Some(200));
     }
-    match response.to_recording("661e543cf", "Room1", "Task1") {
+    let asked = TaskRef::Volcengine {
+        app_id: "661e543cf".to_owned(),
+        room_id: "Room1".to_owned(),
+        task_id: "Task1".to_owned(),
+    };
+    match response.to_recording(&asked) {
         Ok(recording) => {
             check::check_recording(&recording, Vendor::Volcengine);
             assert!(
@@ -35,12 +40,10 @@ pub fn decode(data: &[u8]) {
     }
     if let Some(task) = response.record_task() {
         let _ = (task.recording_state(), task.ended_at());
-        let recording = task.to_recording(TaskRef::Volcengine {
-            app_id: "a".to_owned(),
-            room_id: "r".to_owned(),
-            task_id: "t".to_owned(),
-        });
-        check::check_recording(&recording, Vendor::Volcengine);
+        match task.to_recording(&asked) {
+            Ok(recording) => check::check_recording(&recording, Vendor::Volcengine),
+            Err(e) => panic!("a task of this vendor converts: {e}"),
+        }
     }
 }
 

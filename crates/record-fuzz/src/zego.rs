@@ -3,7 +3,10 @@
 
 use crate::check::{self, Fields};
 use record_core::client::decode_json;
-use record_core::{ErrorKind, UnixSeconds, Vendor};
+use record_core::{
+    ErrorKind, FixedClock, TaskRef, ToRecording as _, ToRecordings as _, UnixMillis, UnixSeconds,
+    Vendor,
+};
 use record_facade::zego::{
     self, Credentials, DescribeRecordStatusResponse, DescribeTasksResponse, signing,
 };
@@ -17,7 +20,10 @@ pub fn decode(data: &[u8]) {
         if let Some(data) = &response.data {
             let _ = data.recording_state();
         }
-        if let Ok(recording) = response.to_recording("X3CgNeE4I1qAAABN") {
+        let task = TaskRef::Zego {
+            task_id: "X3CgNeE4I1qAAABN".to_owned(),
+        };
+        if let Ok(recording) = response.to_recording(&task) {
             check::check_recording(&recording, Vendor::Zego);
             assert_eq!(
                 recording.raw_as::<DescribeRecordStatusResponse>(),
@@ -28,7 +34,12 @@ pub fn decode(data: &[u8]) {
     }
     if let Ok(response) = decode_json::<DescribeTasksResponse>(&raw) {
         check::check_roundtrip(&response);
-        if let Ok(recordings) = response.to_recordings() {
+        let request = zego::DescribeTasksRequest::builder()
+            .status(zego::TaskStatus::Recording)
+            .start_time(UnixMillis(0))
+            .end_time(UnixMillis(1))
+            .build_with_clock(&FixedClock::new(UnixMillis(0)));
+        if let Ok(recordings) = request.and_then(|r| response.to_recordings(&r)) {
             for recording in &recordings {
                 check::check_recording(recording, Vendor::Zego);
             }

@@ -12,6 +12,7 @@ use record_facade::{
     Clock as _, Error, ListFilter, ListStatus, RecordingQuery, RetryPolicy, SystemClock, TaskRef,
     TimeWindow, UnixMillis, agora, qingcloud, volc, zego,
 };
+use record_facade::{ToRecording as _, ToRecordings as _};
 
 /// The client of `vendor` from `builder`, with the global flags and the profile's
 /// `endpoint`/`region` applied (every vendor's builder is the same generic
@@ -308,16 +309,20 @@ async fn qingcloud_command(
         ctx.print_prepared(&client.prepare_list_recordings(&request)?)?;
         return Ok(exit::OK);
     }
-    let (app_id, channel) = (args.app_id.clone(), args.channel.clone());
     if args.all {
+        let task = record_facade::TaskRef::QingCloud {
+            app_id: args.app_id.clone(),
+            channel: args.channel.clone(),
+            record_id: None,
+        };
         let stream = client
             .list_recordings_stream(request)
-            .map(move |item| item.map(|info| info.to_recording(&app_id, &channel)))
+            .map(move |item| item.and_then(|info| info.to_recording(&task)))
             .boxed();
         ctx.print_stream(stream, None).await?;
     } else {
         let page = client.list_recordings(&request).await?;
-        let items = page.to_recordings(&app_id, &channel);
+        let items = page.to_recordings(&request)?;
         ctx.print_stream(
             futures::stream::iter(items.into_iter().map(Ok)).boxed(),
             None,

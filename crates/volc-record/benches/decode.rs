@@ -6,7 +6,7 @@
 //! `crates/record-core/benches/support/decode.rs`.
 //!
 //! `decode/volc/<stem>/neutral` (no throughput) converts the already decoded largest
-//! success fixture to the vendor-neutral view (`GetRecordTaskResponse::to_recording`).
+//! success fixture to the vendor-neutral view (`ToRecording::to_recording`).
 #![allow(
     missing_docs,
     reason = "criterion_group! generates an undocumented pub fn"
@@ -19,7 +19,7 @@ mod support;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use support::{Fixtures, Naming};
-use volc_record::GetRecordTaskResponse;
+use volc_record::{GetRecordTaskResponse, TaskRef, ToRecording as _};
 
 fn benches_all(c: &mut Criterion) {
     let fixtures =
@@ -27,9 +27,14 @@ fn benches_all(c: &mut Criterion) {
             r.to_error(None).is_none()
         });
     fixtures.bench_decode(c);
+    let task = TaskRef::Volcengine {
+        app_id: "app".to_owned(),
+        room_id: "room".to_owned(),
+        task_id: "task".to_owned(),
+    };
     fixtures.bench_neutral(
         c,
-        |r| r.to_recording(black_box("app"), black_box("room"), black_box("task")),
+        |r| r.to_recording(black_box(&task)),
         |out| {
             out.expect("a success answer converts");
         },

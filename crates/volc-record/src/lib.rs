@@ -262,7 +262,8 @@ fn kind_for_http_status(http_status: Option<u16>) -> ErrorKind {
 /// depends on this crate alone can name it.
 pub use record_core::{
     Clock, DurationMillis, Error, ErrorKind, FixedClock, Recording, RecordingState, SystemClock,
-    TaskRef, TransportCause, UnixMillis, UnixSeconds, Vendor, VendorStatus,
+    TaskRef, ToRecording, ToRecordings, TransportCause, UnixMillis, UnixSeconds, Vendor,
+    VendorStatus,
 };
 
 /// This crate's README examples, compiled as doctests of this crate alone (so they build in

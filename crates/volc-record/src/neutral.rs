@@ -11,7 +11,8 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use record_core::{
     Capabilities, Error, ErrorKind, ListFilter, RawCode, Recording, RecordingFile, RecordingQuery,
-    RecordingState, RecordingStream, TaskRef, Vendor, VendorStatus, unsupported, wrong_vendor,
+    RecordingState, RecordingStream, TaskRef, ToRecording, Vendor, VendorStatus, unsupported,
+    wrong_vendor,
 };
 use serde_json::Value;
 
@@ -24,14 +25,14 @@ use crate::{
 /// last 72 hours (此接口适用于查询 72 小时内启动的录制任务).
 pub const QUERY_HORIZON: Duration = Duration::from_secs(72 * 60 * 60);
 
-impl GetRecordTaskResponse {
-    /// The vendor-neutral view of this answer, for the task `app_id`/`room_id`/`task_id`
-    /// it answers (the answer itself does not repeat the ids). The whole typed answer is
+impl ToRecording for GetRecordTaskResponse {
+    /// The vendor-neutral view of this answer, for the task (`TaskRef::Volcengine { app_id,
+    /// room_id, task_id }`) it answers (the answer itself does not repeat the ids). The whole typed answer is
     /// kept in [`Recording::raw`] (`raw_as::<GetRecordTaskResponse>()`).
     ///
     /// ```
     /// use record_core::{RecordingState, UnixMillis};
-    /// use volc_record::GetRecordTaskResponse;
+    /// use volc_record::{GetRecordTaskResponse, TaskRef, ToRecording as _};
     ///
     /// let body = r#"{
     ///     "Result": {"RecordTask": {"StartTime": 1718781186000, "EndTime": 0, "Status": 2,
@@ -40,7 +41,13 @@ impl GetRecordTaskResponse {
     ///                          "Version": "2023-11-01", "Service": "rtc", "Region": "cn-north-1"}
     /// }"#;
     /// let response: GetRecordTaskResponse = serde_json::from_str(body)?;
-    /// let recording = response.to_recording("app", "room", "task")?;
+    /// let task = TaskRef::Volcengine {
+    ///     app_id: "app".into(),
+    ///     room_id: "room".into(),
+    ///     task_id: "task".into(),
+    /// };
+    /// let recording = response.to_recording(&task)?;
+    /// assert_eq!(recording.task, task);
     /// assert_eq!(recording.state, RecordingState::Recording);
     /// assert_eq!(recording.started_at, Some(UnixMillis(1_718_781_186_000)));
     /// assert_eq!(recording.ended_at, None);
@@ -79,16 +86,14 @@ impl GetRecordTaskResponse {
     /// when `ResponseMetadata.Error` is present;
     /// [`Decode`](ErrorKind::Decode) when a successful answer carries no
     /// `Result.RecordTask`.
-    pub fn to_recording(
-        &self,
-        app_id: impl Into<String>,
-        room_id: impl Into<String>,
-        task_id: impl Into<String>,
-    ) -> Result<Recording, Error> {
+    fn to_recording(&self, task: &TaskRef) -> Result<Recording, Error> {
+        if !matches!(task, TaskRef::Volcengine { .. }) {
+            return Err(wrong_vendor(VENDOR, task));
+        }
         if let Some(error) = self.to_error(None) {
             return Err(error);
         }
-        let Some(task) = self.record_task() else {
+        let Some(record_task) = self.record_task() else {
             return Err(Error::new(
                 ErrorKind::Decode,
                 "the answer reports no error but carries no Result.RecordTask",
@@ -97,24 +102,28 @@ impl GetRecordTaskResponse {
             .with_action(endpoints::GET_RECORD_TASK.name)
             .with_request_id(self.response_metadata.request_id.clone()));
         };
-        let task_ref = TaskRef::Volcengine {
-            app_id: app_id.into(),
-            room_id: room_id.into(),
-            task_id: task_id.into(),
-        };
-        Ok(task.recording_with(task_ref, Arc::new(self.clone())))
+        Ok(record_task.recording_with(task.clone(), Arc::new(self.clone())))
     }
 }
 
-impl RecordTask {
+impl ToRecording for RecordTask {
     /// The vendor-neutral view of this task, for the ids in `task`. [`Recording::raw`]
     /// holds this task alone (`raw_as::<RecordTask>()`); prefer
     /// [`GetRecordTaskResponse::to_recording`], which keeps the whole answer (request id
     /// included).
-    pub fn to_recording(&self, task: TaskRef) -> Recording {
-        self.recording_with(task, Arc::new(self.clone()))
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidRequest`] (parameter `task`) for a task of another vendor.
+    fn to_recording(&self, task: &TaskRef) -> Result<Recording, Error> {
+        if !matches!(task, TaskRef::Volcengine { .. }) {
+            return Err(wrong_vendor(VENDOR, task));
+        }
+        Ok(self.recording_with(task.clone(), Arc::new(self.clone())))
     }
+}
 
+impl RecordTask {
     /// The view, with `raw` attached as is.
     fn recording_with(
         &self,
@@ -241,14 +250,10 @@ impl RecordingQuery for Client {
             .room_id(room_id.as_str())
             .task_id(task_id.as_str())
             .build()?;
-        self.get_record_task(&request).await?.to_recording(
-            app_id.as_str(),
-            room_id.as_str(),
-            task_id.as_str(),
-        )
+        self.get_record_task(&request).await?.to_recording(task)
     }
 
-    /// One [`InvalidRequest`](ErrorKind::InvalidRequest) error: Volcengine has no API that
+    /// One [`Unsupported`](ErrorKind::Unsupported) error: Volcengine has no API that
     /// lists recording tasks.
     fn list(&self, _filter: &ListFilter) -> RecordingStream<'_> {
         futures::stream::once(async { Err(unsupported(VENDOR, "listing recordings")) }).boxed()
@@ -291,11 +296,15 @@ mod tests {
             stop_reason: None,
             record_file_list: None,
         };
-        let recording = task.to_recording(TaskRef::Volcengine {
+        let recording = task.to_recording(&TaskRef::Volcengine {
             app_id: "a".into(),
             room_id: "r".into(),
             task_id: "t".into(),
         });
+        let recording = match recording {
+            Ok(r) => r,
+            Err(e) => panic!("a Volcengine task converts: {e}"),
+        };
         assert_eq!(recording.state, RecordingState::Unknown);
         assert_eq!(recording.started_at, None, "StartTime 0 is not a time");
         assert_eq!(recording.ended_at, Some(UnixMillis(5)));

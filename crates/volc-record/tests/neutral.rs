@@ -10,7 +10,8 @@ use futures::StreamExt as _;
 use record_core::client::PreparedRequest;
 use record_core::{
     Capabilities, DurationMillis, ErrorKind, FixedClock, ListFilter, ListStatus, RawCode,
-    Recording, RecordingQuery, RecordingState, TaskRef, UnixMillis, Vendor, VendorStatus, Waiter,
+    Recording, RecordingQuery, RecordingState, TaskRef, ToRecording as _, UnixMillis, Vendor,
+    VendorStatus, Waiter,
 };
 use serde_json::{Value, json};
 use volc_record::{
@@ -62,6 +63,15 @@ const MAPPED_FILE_FIELDS: &[&str] = &["ObjectKey", "Size", "Duration", "StartTim
 
 /// The state the task description gives for a raw status and stop reason: the table, with
 /// status 3 failed when the stop reason is `StartTaskFailed`; unknown otherwise.
+/// The Volcengine task reference of `app_id`/`room_id`/`task_id`.
+fn task_of(app_id: &str, room_id: &str, task_id: &str) -> TaskRef {
+    TaskRef::Volcengine {
+        app_id: app_id.to_owned(),
+        room_id: room_id.to_owned(),
+        task_id: task_id.to_owned(),
+    }
+}
+
 fn expected_state(status: Option<i64>, stop_reason: Option<&str>) -> RecordingState {
     let Some(status) = status else {
         return RecordingState::Unknown;
@@ -176,7 +186,7 @@ fn answer(task: Value) -> Result<GetRecordTaskResponse, serde_json::Error> {
 
 /// The neutral view of an answer around `task`.
 fn convert(task: Value) -> Result<Recording, Box<dyn std::error::Error>> {
-    Ok(answer(task)?.to_recording("app", "room", "task")?)
+    Ok(answer(task)?.to_recording(&task_of("app", "room", "task"))?)
 }
 
 fn builder_for(
@@ -242,7 +252,7 @@ fn every_fixture_converts_as_its_json_says() -> TestResult {
         let vendor_error = original.pointer("/ResponseMetadata/Error");
         if kind == "error" || vendor_error.is_some() {
             // An error envelope is the vendor's error, not a recording.
-            let Err(err) = response.to_recording("a", "r", "t") else {
+            let Err(err) = response.to_recording(&task_of("a", "r", "t")) else {
                 panic!("{name}: an error envelope converted");
             };
             let code = vendor_error
@@ -261,7 +271,7 @@ fn every_fixture_converts_as_its_json_says() -> TestResult {
             continue;
         }
 
-        let recording = response.to_recording("661e****543cf", "Room1", "Task1")?;
+        let recording = response.to_recording(&task_of("661e****543cf", "Room1", "Task1"))?;
         let task_json = json
             .pointer("/Result/RecordTask")
             .ok_or(format!("{name}: no RecordTask"))?;
@@ -411,7 +421,7 @@ fn start_task_failed_makes_an_ended_task_failed_and_nothing_else() -> TestResult
         for reason in &reasons {
             let want = expected_state(Some(*status), Some(reason));
             let response = answer(json!({ "Status": status, "StopReason": reason }))?;
-            let recording = response.to_recording("a", "r", "t")?;
+            let recording = response.to_recording(&task_of("a", "r", "t"))?;
             assert_eq!(recording.state, want, "status {status}, {reason:?}");
             let task = response.record_task().ok_or("no task")?;
             assert_eq!(task.recording_state(), want, "status {status}, {reason:?}");
@@ -559,7 +569,7 @@ fn errors_and_answers_without_a_task_are_not_recordings() -> TestResult {
         json!({ "ResponseMetadata": metadata, "Result": {} }),
     ] {
         let response: GetRecordTaskResponse = serde_json::from_value(body.clone())?;
-        let Err(err) = response.to_recording("a", "r", "t") else {
+        let Err(err) = response.to_recording(&task_of("a", "r", "t")) else {
             panic!("{body}: converted");
         };
         assert_eq!(err.kind(), ErrorKind::Decode, "{body}: {err}");
@@ -575,7 +585,7 @@ fn errors_and_answers_without_a_task_are_not_recordings() -> TestResult {
         "Code": "InvalidParameter.ErrorActiveTaskNotFound", "Message": "gone"
     });
     let response: GetRecordTaskResponse = serde_json::from_value(body)?;
-    let Err(err) = response.to_recording("a", "r", "t") else {
+    let Err(err) = response.to_recording(&task_of("a", "r", "t")) else {
         panic!("an error envelope converted");
     };
     assert_eq!(err.kind(), ErrorKind::NotFound);
@@ -633,7 +643,7 @@ async fn get_fetches_the_task_and_converts_it() -> TestResult {
     assert_eq!(received(&server).await.len(), 1);
 
     let response: GetRecordTaskResponse = serde_json::from_slice(&body)?;
-    let expected = response.to_recording("661e****543cf", "Room1", "Task1")?;
+    let expected = response.to_recording(&task_of("661e****543cf", "Room1", "Task1"))?;
     assert_eq!(
         serde_json::to_value(&recording)?,
         serde_json::to_value(&expected)?

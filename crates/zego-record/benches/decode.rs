@@ -7,7 +7,7 @@
 //!
 //! `decode/zego/<action>.<stem>/neutral` (no throughput) converts the already decoded
 //! largest success fixture of each action to the vendor-neutral view
-//! (`DescribeRecordStatusResponse::to_recording`, `DescribeTasksResponse::to_recordings`).
+//! (`ToRecording::to_recording`, `ToRecordings::to_recordings`).
 #![allow(
     missing_docs,
     reason = "criterion_group! generates an undocumented pub fn"
@@ -20,7 +20,10 @@ mod support;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use support::{Fixtures, Naming};
-use zego_record::{DescribeRecordStatusResponse, DescribeTasksResponse};
+use zego_record::{
+    DescribeRecordStatusResponse, DescribeTasksRequest, DescribeTasksResponse, FixedClock, TaskRef,
+    TaskStatus, ToRecording as _, ToRecordings as _, UnixMillis,
+};
 
 const VENDOR: &str = "zego";
 
@@ -37,18 +40,30 @@ fn benches_all(c: &mut Criterion) {
         Naming::ActionDotStem,
         |r| r.code == 0,
     );
+    let task = TaskRef::Zego {
+        task_id: "task-1".to_owned(),
+    };
+    let now = UnixMillis(1_700_000_000_000);
+    let request = DescribeTasksRequest::builder()
+        .status(TaskStatus::Recording)
+        .start_time(UnixMillis(now.0 - 3_600_000))
+        .end_time(now)
+        .build_with_clock(&FixedClock::new(now))
+        .expect("the bench request builds");
     status.bench_decode(c);
     tasks.bench_decode(c);
     status.bench_neutral(
         c,
-        |r| r.to_recording(black_box("task-1")),
+        |r| r.to_recording(black_box(&task)),
         |out| {
             out.expect("a success answer converts");
         },
     );
-    tasks.bench_neutral(c, DescribeTasksResponse::to_recordings, |out| {
-        assert!(!out.expect("converts").is_empty())
-    });
+    tasks.bench_neutral(
+        c,
+        |r| r.to_recordings(black_box(&request)),
+        |out| assert!(!out.expect("converts").is_empty()),
+    );
 }
 
 criterion_group!(benches, benches_all);

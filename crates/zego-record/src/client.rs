@@ -298,12 +298,15 @@ pub fn classify<T: ZegoAnswer>(raw: &RawResponse) -> Result<T, Error> {
         }
         return decode_json::<T>(raw);
     }
-    Err(vendor_error(raw, code, message, request_id))
+    Err(envelope_error(Some(raw), code, message, request_id))
 }
 
-/// The error of an envelope whose `Code` is not 0.
-fn vendor_error(
-    raw: &RawResponse,
+/// The error of an envelope whose `Code` is not 0: the documented code's kind and
+/// retryability, with the code, `Message`, `RequestId` and, when the answer is at hand
+/// (`raw`), its HTTP status and `Retry-After`. The neutral conversions use it too, for an
+/// error envelope decoded outside the client.
+pub(crate) fn envelope_error(
+    raw: Option<&RawResponse>,
     code: i64,
     message: Option<String>,
     request_id: Option<String>,
@@ -311,7 +314,7 @@ fn vendor_error(
     let code_text = code.to_string();
     let mut e = match error_code_info(&code_text) {
         Some(info) => Error::new(info.kind, info.meaning).with_retryable(info.retryable),
-        None => match error_for_status(raw) {
+        None => match raw.and_then(error_for_status) {
             // An undocumented code under an HTTP error status: the status says more.
             Some(status_error) => status_error,
             None => {
@@ -319,15 +322,18 @@ fn vendor_error(
             }
         },
     };
-    e = e.with_vendor_code(code_text).with_http_status(raw.status);
+    e = e.with_vendor_code(code_text);
+    if let Some(raw) = raw {
+        e = e.with_http_status(raw.status);
+        if let Some(delay) = retry_after(&raw.headers) {
+            e = e.with_retry_after(delay);
+        }
+    }
     if let Some(m) = message {
         e = e.with_vendor_message(m);
     }
     if let Some(id) = request_id {
         e = e.with_request_id(id);
-    }
-    if let Some(delay) = retry_after(&raw.headers) {
-        e = e.with_retry_after(delay);
     }
     e
 }

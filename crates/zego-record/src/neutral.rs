@@ -6,19 +6,18 @@
 //! [`DescribeRecordStatusResponse::to_recording`], [`RecordFile::to_recording_file`],
 //! [`TaskSummary::to_recording`], and the state rule on [`TaskStatus::refined_state`].
 
-use crate::client::DEFAULT_RATE_LIMIT_PER_SEC;
 use crate::validation::DESCRIBE_TASKS_MAX_WINDOW;
 use crate::{
     Client, DescribeRecordStatusRequest, DescribeRecordStatusResponse, DescribeTasksRequest,
     DescribeTasksResponse, FileStatus, RecordFile, RecordStatus, TaskStatus, TaskSummary, VENDOR,
-    endpoints, error_code_info,
+    endpoints,
 };
 use futures::future;
 use futures::stream::{self, StreamExt as _, TryStreamExt as _};
 use record_core::{
     Capabilities, Error, ErrorKind, ListFilter, ListStatus, RawCode, Recording, RecordingFile,
-    RecordingQuery, RecordingState, RecordingStream, TaskRef, UnixMillis, Vendor, VendorStatus,
-    unsupported, wrong_vendor,
+    RecordingQuery, RecordingState, RecordingStream, TaskRef, ToRecording, ToRecordings,
+    UnixMillis, Vendor, VendorStatus, unsupported, wrong_vendor,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -41,6 +40,11 @@ pub const QUERY_HORIZON: Duration = Duration::from_millis(DESCRIBE_TASKS_MAX_WIN
 pub const BACKUP_STORAGE_WARNING: &str = "the upload to your cloud storage failed; the file is in ZEGO backup storage, which keeps it for 3 days only: download it in time";
 
 const DRS: &str = "DescribeRecordStatus";
+
+/// The task a list item is converted for: no id, so the item's own `TaskId` is the one.
+static ANY_TASK: TaskRef = TaskRef::Zego {
+    task_id: String::new(),
+};
 const DT: &str = "DescribeTasks";
 
 impl TaskStatus {
@@ -144,7 +148,7 @@ impl RecordFile {
     }
 }
 
-impl DescribeRecordStatusResponse {
+impl ToRecording for DescribeRecordStatusResponse {
     /// The neutral view of this answer for the task `task_id` (the answer itself does not
     /// repeat the id):
     ///
@@ -167,15 +171,20 @@ impl DescribeRecordStatusResponse {
     /// from [`ERROR_CODES`](crate::ERROR_CODES), carrying the code, `Message` and
     /// `RequestId`); an [`ErrorKind::Decode`] error for a success envelope without `Data`
     /// or without `Data.Status`.
-    pub fn to_recording(&self, task_id: &str) -> Result<Recording, Error> {
+    fn to_recording(&self, task: &TaskRef) -> Result<Recording, Error> {
+        let TaskRef::Zego { task_id } = task else {
+            return Err(wrong_vendor(VENDOR, task));
+        };
         let request_id = self.request_id.as_deref();
         if self.code != 0 {
-            return Err(envelope_error(
+            return Err(crate::client::envelope_error(
+                None,
                 self.code,
-                self.message.as_deref(),
-                request_id,
-                DRS,
-            ));
+                self.message.clone(),
+                self.request_id.clone(),
+            )
+            .with_vendor(VENDOR)
+            .with_action(DRS));
         }
         let Some(data) = &self.data else {
             return Err(decode_error(
@@ -195,7 +204,7 @@ impl DescribeRecordStatusResponse {
         Ok(Recording {
             vendor: VENDOR,
             task: TaskRef::Zego {
-                task_id: task_id.to_owned(),
+                task_id: task_id.clone(),
             },
             state: data.recording_state(),
             vendor_status: status.vendor_status(),
@@ -217,7 +226,7 @@ impl DescribeRecordStatusResponse {
     }
 }
 
-impl TaskSummary {
+impl ToRecording for TaskSummary {
     /// The neutral view of one DescribeTasks item:
     ///
     /// | ZEGO | neutral |
@@ -231,8 +240,15 @@ impl TaskSummary {
     /// # Errors
     ///
     /// An [`ErrorKind::Decode`] error when the item has no `TaskId` or no `Status`.
-    pub fn to_recording(&self) -> Result<Recording, Error> {
-        let Some(task_id) = &self.task_id else {
+    fn to_recording(&self, task: &TaskRef) -> Result<Recording, Error> {
+        let TaskRef::Zego { task_id: asked } = task else {
+            return Err(wrong_vendor(VENDOR, task));
+        };
+        let Some(task_id) = self
+            .task_id
+            .as_ref()
+            .or((!asked.is_empty()).then_some(asked))
+        else {
             return Err(decode_error("a task list item without TaskId", None, DT));
         };
         let Some(status) = self.status else {
@@ -258,22 +274,26 @@ impl TaskSummary {
     }
 }
 
-impl DescribeTasksResponse {
+impl ToRecordings for DescribeTasksResponse {
+    type Request = DescribeTasksRequest;
+
     /// The neutral view of every task of this page ([`TaskSummary::to_recording`]); empty
     /// when the list is empty or absent.
     ///
     /// # Errors
     ///
     /// As for [`DescribeRecordStatusResponse::to_recording`], and the first item's error.
-    pub fn to_recordings(&self) -> Result<Vec<Recording>, Error> {
+    fn to_recordings(&self, _request: &DescribeTasksRequest) -> Result<Vec<Recording>, Error> {
         let request_id = self.request_id.as_deref();
         if self.code != 0 {
-            return Err(envelope_error(
+            return Err(crate::client::envelope_error(
+                None,
                 self.code,
-                self.message.as_deref(),
-                request_id,
-                DT,
-            ));
+                self.message.clone(),
+                self.request_id.clone(),
+            )
+            .with_vendor(VENDOR)
+            .with_action(DT));
         }
         let Some(data) = &self.data else {
             return Err(decode_error(
@@ -285,7 +305,7 @@ impl DescribeTasksResponse {
         data.task_list
             .iter()
             .flatten()
-            .map(TaskSummary::to_recording)
+            .map(|item| item.to_recording(&ANY_TASK))
             .collect()
     }
 }
@@ -338,9 +358,7 @@ impl RecordingQuery for Client {
             list_max_window: Some(LIST_MAX_WINDOW),
             list_max_page_size: Some(LIST_MAX_PAGE_SIZE),
             query_horizon: Some(QUERY_HORIZON),
-            rate_limit_per_sec: endpoints::DESCRIBE_RECORD_STATUS
-                .rate_limit_per_sec
-                .or(Some(DEFAULT_RATE_LIMIT_PER_SEC)),
+            rate_limit_per_sec: endpoints::DESCRIBE_RECORD_STATUS.rate_limit_per_sec,
             not_found_means_gone: false,
         }
     }
@@ -355,7 +373,7 @@ impl RecordingQuery for Client {
             .task_id(task_id.clone())
             .build_with_clock(self.clock())?;
         let response = self.describe_record_status(&request).await?;
-        response.to_recording(task_id)
+        response.to_recording(task)
     }
 
     /// [`Client::describe_tasks_stream`] for the filter, each item converted with
@@ -368,7 +386,7 @@ impl RecordingQuery for Client {
         match self.list_request(filter) {
             Ok(request) => self
                 .describe_tasks_stream(request)
-                .and_then(|task| future::ready(task.to_recording()))
+                .and_then(|task| future::ready(task.to_recording(&ANY_TASK)))
                 .boxed(),
             Err(e) => stream::once(future::ready(Err(e))).boxed(),
         }
@@ -393,31 +411,6 @@ fn filter_error(e: Error) -> Error {
         .with_vendor(VENDOR)
         .with_action(DT)
         .with_source(e)
-}
-
-/// The error an envelope with `Code` ≠ 0 means (as the client classifies it).
-fn envelope_error(
-    code: i64,
-    message: Option<&str>,
-    request_id: Option<&str>,
-    action: &'static str,
-) -> Error {
-    let text = code.to_string();
-    let mut e = match error_code_info(&text) {
-        Some(info) => Error::new(info.kind, info.meaning).with_retryable(info.retryable),
-        None => Error::new(ErrorKind::Vendor, "undocumented ZEGO error code").with_retryable(false),
-    };
-    e = e
-        .with_vendor_code(text)
-        .with_vendor(VENDOR)
-        .with_action(action);
-    if let Some(m) = message {
-        e = e.with_vendor_message(m);
-    }
-    if let Some(id) = request_id {
-        e = e.with_request_id(id);
-    }
-    e
 }
 
 /// A [`ErrorKind::Decode`] error: the answer lacks what the conversion needs.

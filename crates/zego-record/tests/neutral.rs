@@ -8,7 +8,8 @@ use futures::future::BoxFuture;
 use record_core::client::PreparedRequest;
 use record_core::{
     DurationMillis, Error, ErrorKind, FixedClock, ListFilter, ListStatus, RawCode, Recording,
-    RecordingQuery, RecordingState, Sleeper, TaskRef, TimeWindow, UnixMillis, Vendor, Waiter,
+    RecordingQuery, RecordingState, Sleeper, TaskRef, TimeWindow, ToRecording as _,
+    ToRecordings as _, UnixMillis, Vendor, Waiter,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -38,6 +39,27 @@ const TASK_ID: &str = "X3CgNeE4I1qAAABN";
 // ---------------------------------------------------------------------------------------
 
 /// `result`'s value; a panic naming `what` otherwise.
+/// The task reference of [`TASK_ID`].
+fn zego_task() -> TaskRef {
+    TaskRef::Zego {
+        task_id: TASK_ID.to_owned(),
+    }
+}
+
+/// A DescribeTasks request (the page conversions take the request that fetched the page).
+fn tasks_request() -> DescribeTasksRequest {
+    let now = UnixMillis(1_700_000_000_000);
+    match DescribeTasksRequest::builder()
+        .status(TaskStatus::Recording)
+        .start_time(UnixMillis(now.0 - 3_600_000))
+        .end_time(now)
+        .build_with_clock(&FixedClock::new(now))
+    {
+        Ok(r) => r,
+        Err(e) => panic!("the test request builds: {e}"),
+    }
+}
+
 fn ok<T, E: std::fmt::Display>(result: Result<T, E>, what: &str) -> T {
     result.unwrap_or_else(|e| panic!("{what}: {e}"))
 }
@@ -342,13 +364,13 @@ fn every_success_fixture_converts() {
                         ok(serde_json::from_slice(&bytes), &name);
                     if code != 0 {
                         // error_data_null: an error envelope filed as an edge case.
-                        let e = expect_err(resp.to_recording(TASK_ID), &name);
+                        let e = expect_err(resp.to_recording(&zego_task()), &name);
                         assert_eq!(e.vendor_code(), Some(code.to_string().as_str()));
                         assert_eq!(e.request_id(), body["RequestId"].as_str());
                         error_envelopes.push(format!("{api}/{name}"));
                         continue;
                     }
-                    let rec = ok(resp.to_recording(TASK_ID), &name);
+                    let rec = ok(resp.to_recording(&zego_task()), &name);
                     check_record_status(&name, &body, &rec);
                     insta::assert_json_snapshot!(
                         snapshot_name,
@@ -358,7 +380,7 @@ fn every_success_fixture_converts() {
                 "describe_tasks" => {
                     let resp: DescribeTasksResponse = ok(serde_json::from_slice(&bytes), &name);
                     assert_eq!(code, 0, "{name}");
-                    let recs = ok(resp.to_recordings(), &name);
+                    let recs = ok(resp.to_recordings(&tasks_request()), &name);
                     check_tasks(&name, &body, &recs);
                     insta::assert_json_snapshot!(
                         snapshot_name,
@@ -395,13 +417,13 @@ fn every_documented_task_status_maps_to_its_state() {
         assert_eq!(vs.meaning, *meaning);
         // Through the conversion of an answer and of a list item.
         let rec = status_response(json!({"Code": 0, "Data": {"Status": raw}}))
-            .to_recording(TASK_ID)
+            .to_recording(&zego_task())
             .unwrap();
         assert_eq!(rec.state, *want, "{raw}: to_recording");
         let item: TaskSummary =
             serde_json::from_value(json!({"TaskId": TASK_ID, "Status": raw})).unwrap();
         assert_eq!(
-            item.to_recording().unwrap().state,
+            item.to_recording(&zego_task()).unwrap().state,
             *want,
             "{raw}: list item"
         );
@@ -421,7 +443,7 @@ fn every_documented_file_status_maps_to_its_state() {
         let rec = status_response(json!({"Code": 0, "Data": {"Status": 2, "RecordFiles": [
             {"FileId": "a.mp4", "Status": raw}
         ]}}))
-        .to_recording(TASK_ID)
+        .to_recording(&zego_task())
         .unwrap();
         assert_eq!(rec.files[0].state, Some(*want), "{raw}");
         assert_eq!(rec.files[0].extra.get("Status"), Some(&json!(raw)));
@@ -476,7 +498,7 @@ fn ended_tasks_are_refined_by_their_files() {
         let resp = status_response(json!({"Code": 0, "Data": {
             "Status": status, "RecordFiles": record_files
         }}));
-        let rec = resp.to_recording(TASK_ID).unwrap();
+        let rec = resp.to_recording(&zego_task()).unwrap();
         assert_eq!(rec.state, *want, "Status {status} with files {files:?}");
         let data = resp.data.as_ref().unwrap();
         assert_eq!(data.recording_state(), *want);
@@ -491,7 +513,7 @@ fn ended_tasks_are_refined_by_their_files() {
     let rec = status_response(
         json!({"Code": 0, "Data": {"Status": 3, "RecordFiles": [{"FileId": "x.mp4"}]}}),
     )
-    .to_recording(TASK_ID)
+    .to_recording(&zego_task())
     .unwrap();
     assert_eq!(rec.state, Completed);
     assert_eq!(rec.files[0].state, None);
@@ -501,7 +523,7 @@ fn ended_tasks_are_refined_by_their_files() {
 fn unknown_status_values_keep_their_code() {
     for raw in [0, 6, 9, -1, i64::MAX] {
         let rec = status_response(json!({"Code": 0, "Data": {"Status": raw, "RecordEndTimestamp": 1_718_608_200_456_i64}}))
-            .to_recording(TASK_ID)
+            .to_recording(&zego_task())
             .unwrap();
         assert_eq!(rec.state, RecordingState::Unknown, "{raw}");
         assert_eq!(rec.vendor_status.code, RawCode::Int(raw));
@@ -512,14 +534,14 @@ fn unknown_status_values_keep_their_code() {
         );
         let item: TaskSummary =
             serde_json::from_value(json!({"TaskId": TASK_ID, "Status": raw})).unwrap();
-        let rec = item.to_recording().unwrap();
+        let rec = item.to_recording(&zego_task()).unwrap();
         assert_eq!(rec.state, RecordingState::Unknown);
         assert_eq!(rec.vendor_status.code, RawCode::Int(raw));
     }
     let rec = status_response(json!({"Code": 0, "Data": {"Status": 2, "RecordFiles": [
         {"FileId": "a.mp4", "Status": 7}
     ]}}))
-    .to_recording(TASK_ID)
+    .to_recording(&zego_task())
     .unwrap();
     assert_eq!(rec.files[0].state, Some(RecordingState::Unknown));
     assert_eq!(rec.files[0].extra.get("Status"), Some(&json!(7)));
@@ -543,7 +565,7 @@ fn end_time_only_once_ended_and_zero_is_none() {
             "RecordBeginTimestamp": 0,
             "RecordEndTimestamp": end_ts
         }}))
-        .to_recording(TASK_ID)
+        .to_recording(&zego_task())
         .unwrap();
         assert_eq!(rec.ended_at, want, "Status {status}, end {end_ts}");
         assert_eq!(rec.started_at, None, "a 0 start is no start");
@@ -558,7 +580,7 @@ fn files_without_format_or_id_fall_back_on_their_names() {
         {"FileId": "no_extension", "Status": 3},
         {"Status": 3}
     ]}}))
-    .to_recording(TASK_ID)
+    .to_recording(&zego_task())
     .unwrap();
     let f = &rec.files;
     assert_eq!(f[0].format.as_deref(), Some("mp4"));
@@ -576,7 +598,7 @@ fn files_without_format_or_id_fall_back_on_their_names() {
     let rec = status_response(json!({"Code": 0, "Data": {"Status": 3, "RecordFiles": [
         {"FileId": "a.mp4", "OutputFileFormat": "m4a", "Status": 3}
     ]}}))
-    .to_recording(TASK_ID)
+    .to_recording(&zego_task())
     .unwrap();
     assert_eq!(rec.files[0].format.as_deref(), Some("m4a"));
 }
@@ -585,19 +607,19 @@ fn files_without_format_or_id_fall_back_on_their_names() {
 fn answers_that_cannot_be_converted_are_errors() {
     let e = expect_err(
         status_response(json!({"Code": 0, "Message": "succeed", "RequestId": "r1"}))
-            .to_recording(TASK_ID),
+            .to_recording(&zego_task()),
         "no Data",
     );
     assert_eq!(e.kind(), ErrorKind::Decode);
     assert_eq!(e.request_id(), Some("r1"));
     let e = expect_err(
-        status_response(json!({"Code": 0, "Data": {"RoomId": "r"}})).to_recording(TASK_ID),
+        status_response(json!({"Code": 0, "Data": {"RoomId": "r"}})).to_recording(&zego_task()),
         "no Status",
     );
     assert_eq!(e.kind(), ErrorKind::Decode);
     let e = expect_err(
         status_response(json!({"Code": 300001000, "Message": "task not exist", "RequestId": "r2"}))
-            .to_recording(TASK_ID),
+            .to_recording(&zego_task()),
         "error envelope",
     );
     assert_eq!(e.kind(), ErrorKind::NotFound);
@@ -605,7 +627,7 @@ fn answers_that_cannot_be_converted_are_errors() {
     assert_eq!(e.vendor_message(), Some("task not exist"));
     assert_eq!(e.request_id(), Some("r2"));
     let e = expect_err(
-        status_response(json!({"Code": 123})).to_recording(TASK_ID),
+        status_response(json!({"Code": 123})).to_recording(&zego_task()),
         "undocumented code",
     );
     assert_eq!(e.kind(), ErrorKind::Vendor);
@@ -614,21 +636,46 @@ fn answers_that_cannot_be_converted_are_errors() {
     let tasks: DescribeTasksResponse =
         serde_json::from_value(json!({"Code": 0, "Message": "succeed"})).unwrap();
     assert_eq!(
-        expect_err(tasks.to_recordings(), "no Data").kind(),
+        expect_err(tasks.to_recordings(&tasks_request()), "no Data").kind(),
         ErrorKind::Decode
     );
     let tasks: DescribeTasksResponse = serde_json::from_value(json!({"Code": 300000003})).unwrap();
-    let e = expect_err(tasks.to_recordings(), "rate limited");
+    let e = expect_err(tasks.to_recordings(&tasks_request()), "rate limited");
     assert_eq!(e.kind(), ErrorKind::RateLimited);
     assert!(e.is_retryable());
     let item: TaskSummary = serde_json::from_value(json!({"Status": 2})).unwrap();
+    let no_id = TaskRef::Zego {
+        task_id: String::new(),
+    };
     assert_eq!(
-        expect_err(item.to_recording(), "no TaskId").kind(),
+        expect_err(item.to_recording(&no_id), "no TaskId").kind(),
         ErrorKind::Decode
     );
+    // The task reference supplies an id the item lacks; an item's own id wins.
+    let rec = ok(item.to_recording(&zego_task()), "id from the task");
+    assert_eq!(rec.task, zego_task());
+    let other: TaskSummary =
+        serde_json::from_value(json!({"Status": 2, "TaskId": "AAAAAAAAAAAAAAAA"})).unwrap();
+    let rec = ok(other.to_recording(&zego_task()), "the item's id");
+    assert_eq!(
+        rec.task,
+        TaskRef::Zego {
+            task_id: "AAAAAAAAAAAAAAAA".to_owned()
+        }
+    );
+    let e = expect_err(
+        item.to_recording(&TaskRef::QingCloud {
+            app_id: "a".to_owned(),
+            channel: "c".to_owned(),
+            record_id: None,
+        }),
+        "another vendor's task",
+    );
+    assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(e.parameter(), Some("task"));
     let item: TaskSummary = serde_json::from_value(json!({"TaskId": TASK_ID})).unwrap();
     assert_eq!(
-        expect_err(item.to_recording(), "no Status").kind(),
+        expect_err(item.to_recording(&zego_task()), "no Status").kind(),
         ErrorKind::Decode
     );
 }
