@@ -16,10 +16,10 @@
 //! `InvalidTimeStamp`, `SignatureMismatch`), 400 for bad parameters (`InvalidParameter`),
 //! 404 for unknown paths (`NotFound`).
 
-use crate::recording::{FailureKind, Phase, Recording};
-use crate::server::{Incoming, Reply, Shared};
+use crate::recording::{FailureKind, Phase, Recording, size_of};
+use crate::state::Shared;
 use crate::util::{self, QueryPair};
-use crate::vendors::size_of;
+use crate::wire::{Incoming, Reply};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use md5::{Digest as _, Md5};

@@ -13,10 +13,10 @@
 //! (`SignatureDoesNotMatch`, 401). The credential scope's region and service are taken from
 //! the request.
 
-use crate::recording::{FailureKind, Phase, Recording};
-use crate::server::{Incoming, Reply, Shared};
+use crate::recording::{FailureKind, Phase, Recording, size_of};
+use crate::state::Shared;
 use crate::util::{self, QueryPair};
-use crate::vendors::size_of;
+use crate::wire::{Incoming, Reply};
 use hmac::{Hmac, Mac};
 use record_facade::volc::{
     GetRecordTaskResponse, GetRecordTaskResult, RecordFile, RecordTask, ResponseError,

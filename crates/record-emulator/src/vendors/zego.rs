@@ -11,10 +11,11 @@
 //! (100000005), and the nonce not used before within the validity window (100000004:
 //! ZEGO documents no replay code; "expired, regenerate the signature" is the closest).
 
-use crate::recording::{FailureKind, Phase, Recording};
-use crate::server::{Incoming, Reply, Shared, lock};
+use crate::error::EmulatorError;
+use crate::recording::{FailureKind, Phase, Recording, STORAGE_URL, size_of};
+use crate::state::{Shared, lock};
 use crate::util::{self, QueryPair};
-use crate::vendors::{STORAGE_URL, size_of};
+use crate::wire::{Incoming, Reply};
 use md5::{Digest as _, Md5};
 use record_facade::zego::{
     self as zego, DescribeRecordStatusResponse, DescribeTasksResponse, FileStatus, MediaTrackType,
@@ -194,7 +195,7 @@ fn stop_record(shared: &Shared, body: &Value) -> Reply {
         Ok(id) => id,
         Err(reply) => return reply,
     };
-    match shared.update(Vendor::Zego, task_id, |r, now| r.stop(now)) {
+    match shared.update(Vendor::Zego, task_id, |r, now| r.stop(now), |_, _| ()) {
         Ok(_) => {
             let response = StopRecordResponse {
                 code: 0,
@@ -203,7 +204,7 @@ fn stop_record(shared: &Shared, body: &Value) -> Reply {
             };
             Reply::json(200, &response, "ok")
         }
-        Err(crate::EmulatorError::NotFound(_)) => error(300_001_000, "task not exist"),
+        Err(EmulatorError::NotFound(_)) => error(300_001_000, "task not exist"),
         Err(_) => error(300_001_001, "task has stopped"),
     }
 }
