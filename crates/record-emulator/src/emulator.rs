@@ -1,10 +1,13 @@
 //! [`Emulator`] and its builder.
 
+use crate::error::EmulatorError;
+use crate::faults::FaultPlan;
 use crate::net::{ConnHandle, KillableListener};
 use crate::recording::RecordingInfo;
 use crate::scenario::{CredentialsConfig, RecordingSpec, Scenario};
-use crate::server::{self, Shared, VendorCtx};
-use crate::{EmulatorError, FaultPlan};
+use crate::server::{self, VendorCtx};
+use crate::state::Shared;
+use crate::vendors;
 use record_facade::{Clock, SystemClock, Vendor, agora, qingcloud, volc, zego};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -192,12 +195,14 @@ impl EmulatorBuilder {
             let vendor = spec.vendor.ok_or_else(|| {
                 EmulatorError::Scenario(format!("recordings[{i}]: `vendor` is required"))
             })?;
-            shared.create(spec, vendor, base).map_err(|e| match e {
-                EmulatorError::InvalidRecording(m) => {
-                    EmulatorError::InvalidRecording(format!("recordings[{i}]: {m}"))
-                }
-                other => other,
-            })?;
+            shared
+                .create(spec, vendor, base, |_, _| ())
+                .map_err(|e| match e {
+                    EmulatorError::InvalidRecording(m) => {
+                        EmulatorError::InvalidRecording(format!("recordings[{i}]: {m}"))
+                    }
+                    other => other,
+                })?;
         }
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut addrs = BTreeMap::new();
@@ -438,7 +443,8 @@ impl Emulator {
         let vendor = spec.vendor.ok_or_else(|| {
             EmulatorError::InvalidRecording("the spec names no vendor".to_owned())
         })?;
-        self.shared.create(&spec, vendor, self.shared.now())
+        self.shared
+            .create(&spec, vendor, self.shared.now(), vendors::info)
     }
 
     /// Stops a recording now (it moves on to stopping, processing, completed).
@@ -447,7 +453,8 @@ impl Emulator {
     /// [`EmulatorError::NotFound`], or [`EmulatorError::Conflict`] when it is no longer
     /// starting or recording.
     pub fn stop(&self, vendor: Vendor, id: &str) -> Result<RecordingInfo, EmulatorError> {
-        self.shared.update(vendor, id, |r, now| r.stop(now))
+        self.shared
+            .update(vendor, id, |r, now| r.stop(now), vendors::info)
     }
 
     /// Makes a recording fail now: a start failure while starting, a crash while
@@ -456,17 +463,18 @@ impl Emulator {
     /// # Errors
     /// [`EmulatorError::NotFound`], or [`EmulatorError::Conflict`] when it has ended.
     pub fn fail(&self, vendor: Vendor, id: &str) -> Result<RecordingInfo, EmulatorError> {
-        self.shared.update(vendor, id, |r, now| r.fail(now))
+        self.shared
+            .update(vendor, id, |r, now| r.fail(now), vendors::info)
     }
 
     /// Every recording of a vendor, in creation order, as of now.
     pub fn list(&self, vendor: Vendor) -> Vec<RecordingInfo> {
-        self.shared.list(vendor)
+        self.shared.list(vendor, vendors::info)
     }
 
     /// One recording as of now.
     pub fn recording(&self, vendor: Vendor, id: &str) -> Option<RecordingInfo> {
-        self.shared.get(vendor, id)
+        self.shared.get(vendor, id, vendors::info)
     }
 
     /// Replaces the fault plan of a vendor (an empty plan clears it).

@@ -25,7 +25,7 @@
 //! # Ok::<(), record_emulator::EmulatorError>(())
 //! ```
 
-use crate::EmulatorError;
+use crate::error::EmulatorError;
 use rand::rngs::StdRng;
 use rand::{Rng as _, SeedableRng as _};
 use serde::{Deserialize, Serialize};

@@ -188,6 +188,20 @@
 //! its flags (address and ports, scenario file, speed, fault settings). It prints each
 //! vendor's base URL and the credential variables to export, and logs every request with
 //! `tracing` (never a secret or a signature).
+//!
+//! # Source layout
+//!
+//! The modules form layers; each imports only from layers below it (never from its own
+//! layer's siblings above it, never upwards):
+//!
+//! 1. leaves: `error`, `util`, `net`, `limits`, `wire` (the request and answer types);
+//! 2. `faults` (errors), `scenario` (errors, faults), `recording` (errors, util, scenario);
+//! 3. `state`: the shared state (recordings, faults, rate windows, nonces);
+//! 4. the vendor handlers `vendors::{zego, qingcloud, volc, agora}`: state, wire,
+//!    recording, util, errors, and the vendor crates' specs for every limit;
+//! 5. `vendors`: the dispatch to the four handlers and the admin view of a recording;
+//! 6. `server`: the routers, admin API and fault injection, above the vendor dispatch;
+//! 7. `emulator`: the public [`Emulator`], which starts the servers.
 
 mod emulator;
 mod error;
@@ -197,8 +211,10 @@ mod net;
 mod recording;
 mod scenario;
 mod server;
+mod state;
 mod util;
 mod vendors;
+mod wire;
 
 pub use emulator::{Emulator, EmulatorBuilder};
 pub use error::EmulatorError;

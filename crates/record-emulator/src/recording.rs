@@ -13,8 +13,9 @@
 //! and nothing ticks in the background: each request computes the phase from
 //! `(now - created) * speed`.
 
+use crate::error::EmulatorError;
 use crate::scenario::{Outcome, RecordingSpec};
-use crate::{EmulatorError, util};
+use crate::util;
 use record_facade::{RecordingState, TaskRef, UnixMillis, Vendor};
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +86,16 @@ pub(crate) const DEFAULT_STOPPING_MS: i64 = 2_000;
 pub(crate) const DEFAULT_PROCESSING_MS: i64 = 6_000;
 /// How long a crashed recording without a duration records before it crashes, emulated ms.
 pub(crate) const CRASH_WITHOUT_DURATION_MS: i64 = 60_000;
+
+/// A file size for `recorded_ms` of audio and video at about 1 Mbit/s.
+pub(crate) fn size_of(recorded_ms: i64) -> u64 {
+    u64::try_from(recorded_ms.max(0))
+        .unwrap_or(0)
+        .saturating_mul(125)
+}
+
+/// Where the emulator pretends files are stored.
+pub(crate) const STORAGE_URL: &str = "https://storage.record-emulator.invalid";
 
 /// One emulated recording.
 #[derive(Debug, Clone)]

@@ -3,7 +3,8 @@
 //! The format is documented in the [crate docs](crate#scenario-format); an example lives in
 //! `fixtures/emulator/scenario.toml`.
 
-use crate::{EmulatorError, FaultPlan};
+use crate::error::EmulatorError;
+use crate::faults::FaultPlan;
 use record_facade::Vendor;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -1,283 +1,27 @@
 //! The HTTP side: one axum router per vendor listener, with the admin API under
 //! `/_emulator/`, fault injection and request logging in front of the vendor handlers.
+//! The top of the request path: it calls down into [`vendors`], nothing below calls it.
 
-use crate::faults::FaultState;
-use crate::limits::{NonceCache, RateWindows};
+use crate::error::EmulatorError;
+use crate::faults::{Fault, FaultPlan};
 use crate::net::ConnHandle;
-use crate::recording::{Recording, RecordingInfo};
-use crate::scenario::{CredentialsConfig, RecordingSpec};
-use crate::{EmulatorError, Fault, FaultPlan, vendors};
+use crate::recording::RecordingInfo;
+use crate::scenario::RecordingSpec;
+use crate::state::{Shared, lock};
+use crate::vendors;
+use crate::wire::{Incoming, Reply};
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use record_facade::{Clock, Vendor};
-use serde::Serialize;
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use record_facade::Vendor;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The largest request body read, in bytes.
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
-
-/// Locks a mutex, ignoring poisoning (the data stays consistent: no code panics while
-/// holding these locks).
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Everything the listeners share.
-pub(crate) struct Shared {
-    pub clock: Arc<dyn Clock>,
-    pub speed: f64,
-    pub credentials: CredentialsConfig,
-    pub rate_limits: bool,
-    pub recordings: Mutex<Vec<Recording>>,
-    pub faults: Mutex<HashMap<Vendor, FaultState>>,
-    pub rates: Mutex<RateWindows>,
-    pub nonces: Mutex<NonceCache>,
-    seq: AtomicU64,
-}
-
-impl std::fmt::Debug for Shared {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Shared")
-            .field("clock", &self.clock)
-            .field("speed", &self.speed)
-            .field("credentials", &self.credentials)
-            .field("rate_limits", &self.rate_limits)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Shared {
-    pub(crate) fn new(
-        clock: Arc<dyn Clock>,
-        speed: f64,
-        credentials: CredentialsConfig,
-        rate_limits: bool,
-    ) -> Self {
-        Self {
-            clock,
-            speed,
-            credentials,
-            rate_limits,
-            recordings: Mutex::new(Vec::new()),
-            faults: Mutex::new(HashMap::new()),
-            rates: Mutex::new(RateWindows::default()),
-            nonces: Mutex::new(NonceCache::default()),
-            seq: AtomicU64::new(0),
-        }
-    }
-
-    /// The clock's current time, ms.
-    pub(crate) fn now(&self) -> i64 {
-        self.clock.now().as_millis()
-    }
-
-    /// Creates a recording created `spec.start_offset_secs` after `base` (clock ms).
-    pub(crate) fn create(
-        &self,
-        spec: &RecordingSpec,
-        vendor: Vendor,
-        base: i64,
-    ) -> Result<RecordingInfo, EmulatorError> {
-        if let Some(v) = spec.vendor
-            && v != vendor
-        {
-            return Err(EmulatorError::InvalidRecording(format!(
-                "the spec is for {v}, not {vendor}"
-            )));
-        }
-        if !spec.start_offset_secs.is_finite() {
-            return Err(EmulatorError::InvalidRecording(
-                "start_offset_secs must be a finite number".to_owned(),
-            ));
-        }
-        let created_at = base.saturating_add((spec.start_offset_secs * 1000.0).round() as i64);
-        let seq = self.seq.fetch_add(1, Ordering::SeqCst).wrapping_add(1);
-        let rec = Recording::from_spec(
-            spec,
-            vendor,
-            seq,
-            created_at,
-            self.speed,
-            self.credentials.zego.app_id,
-        )?;
-        let mut all = lock(&self.recordings);
-        if all.iter().any(|r| r.vendor == vendor && r.id == rec.id) {
-            return Err(EmulatorError::Duplicate(format!(
-                "{vendor} recording `{}` exists already",
-                rec.id
-            )));
-        }
-        let info = vendors::info(&rec, self.now());
-        all.push(rec);
-        Ok(info)
-    }
-
-    /// Applies `f` to one recording.
-    pub(crate) fn update(
-        &self,
-        vendor: Vendor,
-        id: &str,
-        f: impl FnOnce(&mut Recording, i64) -> Result<(), EmulatorError>,
-    ) -> Result<RecordingInfo, EmulatorError> {
-        let now = self.now();
-        let mut all = lock(&self.recordings);
-        let rec = all
-            .iter_mut()
-            .find(|r| r.vendor == vendor && r.id == id)
-            .ok_or_else(|| EmulatorError::NotFound(format!("{vendor} recording `{id}`")))?;
-        f(rec, now)?;
-        Ok(vendors::info(rec, now))
-    }
-
-    /// Every recording of `vendor`, in creation order.
-    pub(crate) fn list(&self, vendor: Vendor) -> Vec<RecordingInfo> {
-        let now = self.now();
-        lock(&self.recordings)
-            .iter()
-            .filter(|r| r.vendor == vendor)
-            .map(|r| vendors::info(r, now))
-            .collect()
-    }
-
-    /// One recording.
-    pub(crate) fn get(&self, vendor: Vendor, id: &str) -> Option<RecordingInfo> {
-        let now = self.now();
-        lock(&self.recordings)
-            .iter()
-            .find(|r| r.vendor == vendor && r.id == id)
-            .map(|r| vendors::info(r, now))
-    }
-
-    /// Copies of the recordings of `vendor` (so handlers never hold the lock while
-    /// serializing).
-    pub(crate) fn snapshot(&self, vendor: Vendor) -> Vec<Recording> {
-        lock(&self.recordings)
-            .iter()
-            .filter(|r| r.vendor == vendor)
-            .cloned()
-            .collect()
-    }
-
-    /// Sets (or, with an empty plan, clears) the fault plan of `vendor`.
-    pub(crate) fn set_faults(&self, vendor: Vendor, plan: FaultPlan) {
-        let mut faults = lock(&self.faults);
-        if plan.is_empty() {
-            faults.remove(&vendor);
-        } else {
-            faults.insert(vendor, FaultState::new(plan));
-        }
-    }
-
-    /// The fault for the next request to `vendor`.
-    pub(crate) fn next_fault(&self, vendor: Vendor) -> Option<Fault> {
-        lock(&self.faults)
-            .get_mut(&vendor)
-            .and_then(FaultState::next_fault)
-    }
-
-    /// Admits one request under the rate-limit `key`; always `true` when rate limits are
-    /// off.
-    pub(crate) fn admit(&self, key: &str, per_second: u32) -> bool {
-        !self.rate_limits || lock(&self.rates).admit(key, per_second, Instant::now())
-    }
-}
-
-/// A vendor request as received.
-#[derive(Debug)]
-pub(crate) struct Incoming {
-    pub method: Method,
-    /// The raw path, as received.
-    pub path: String,
-    /// The raw query string (without `?`), as received.
-    pub query: String,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-}
-
-/// A vendor answer.
-#[derive(Debug)]
-pub(crate) struct Reply {
-    pub status: StatusCode,
-    pub headers: Vec<(HeaderName, HeaderValue)>,
-    pub content_type: &'static str,
-    pub body: Vec<u8>,
-    /// A short description for the request log (an error code, `ok`).
-    pub outcome: String,
-}
-
-impl Reply {
-    /// A JSON answer.
-    pub(crate) fn json<T: Serialize>(status: u16, value: &T, outcome: impl Into<String>) -> Self {
-        let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
-        Self {
-            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            headers: Vec::new(),
-            content_type: "application/json; charset=utf-8",
-            body,
-            outcome: outcome.into(),
-        }
-    }
-
-    /// Adds a header.
-    pub(crate) fn with_header(mut self, name: HeaderName, value: &str) -> Self {
-        if let Ok(v) = HeaderValue::from_str(value) {
-            self.headers.push((name, v));
-        }
-        self
-    }
-
-    fn into_response(self) -> Response {
-        let mut response = Response::new(Body::from(self.body));
-        *response.status_mut() = self.status;
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(self.content_type),
-        );
-        for (name, value) in self.headers {
-            headers.insert(name, value);
-        }
-        response
-    }
-
-    /// The answer's headers (with its full `Content-Length`) and the first half of its
-    /// body, then an error that makes the server abort the connection.
-    fn into_truncated_response(self) -> Response {
-        let full = self.body.len();
-        let half = Bytes::from(self.body[..full / 2].to_vec());
-        use futures::StreamExt as _;
-        // The pause lets the server flush the headers and the first half before the error
-        // makes it abort the connection.
-        let stream = futures::stream::once(async move { Ok::<Bytes, std::io::Error>(half) }).chain(
-            futures::stream::once(async {
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                Err(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionAborted,
-                    "body truncated by fault injection",
-                ))
-            }),
-        );
-        let mut response = Response::new(Body::from_stream(stream));
-        *response.status_mut() = self.status;
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(self.content_type),
-        );
-        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(full));
-        for (name, value) in self.headers {
-            headers.insert(name, value);
-        }
-        response
-    }
-}
 
 /// The state of one vendor listener.
 #[derive(Clone, Debug)]
@@ -331,11 +75,11 @@ async fn health(State(ctx): State<VendorCtx>) -> Response {
 }
 
 async fn admin_list(State(ctx): State<VendorCtx>) -> Response {
-    axum::Json(ctx.shared.list(ctx.vendor)).into_response()
+    axum::Json(ctx.shared.list(ctx.vendor, vendors::info)).into_response()
 }
 
 async fn admin_get(State(ctx): State<VendorCtx>, Path(id): Path<String>) -> Response {
-    match ctx.shared.get(ctx.vendor, &id) {
+    match ctx.shared.get(ctx.vendor, &id, vendors::info) {
         Some(info) => axum::Json(info).into_response(),
         None => admin_error(&EmulatorError::NotFound(format!(
             "{} recording `{id}`",
@@ -353,7 +97,9 @@ async fn admin_create(State(ctx): State<VendorCtx>, body: Bytes) -> Response {
             Err(e) => return admin_error(&EmulatorError::InvalidRecording(e.to_string())),
         }
     };
-    let r = ctx.shared.create(&spec, ctx.vendor, ctx.shared.now());
+    let r = ctx
+        .shared
+        .create(&spec, ctx.vendor, ctx.shared.now(), vendors::info);
     if let Ok(info) = &r {
         tracing::info!(vendor = ctx.vendor.id(), id = %info.id, "admin: recording created");
     }
@@ -363,7 +109,8 @@ async fn admin_create(State(ctx): State<VendorCtx>, body: Bytes) -> Response {
 async fn admin_stop(State(ctx): State<VendorCtx>, Path(id): Path<String>) -> Response {
     tracing::info!(vendor = ctx.vendor.id(), %id, "admin: stop");
     admin_result(
-        ctx.shared.update(ctx.vendor, &id, |r, now| r.stop(now)),
+        ctx.shared
+            .update(ctx.vendor, &id, |r, now| r.stop(now), vendors::info),
         StatusCode::OK,
     )
 }
@@ -371,7 +118,8 @@ async fn admin_stop(State(ctx): State<VendorCtx>, Path(id): Path<String>) -> Res
 async fn admin_fail(State(ctx): State<VendorCtx>, Path(id): Path<String>) -> Response {
     tracing::info!(vendor = ctx.vendor.id(), %id, "admin: fail");
     admin_result(
-        ctx.shared.update(ctx.vendor, &id, |r, now| r.fail(now)),
+        ctx.shared
+            .update(ctx.vendor, &id, |r, now| r.fail(now), vendors::info),
         StatusCode::OK,
     )
 }

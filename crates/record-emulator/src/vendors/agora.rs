@@ -11,8 +11,9 @@
 //! than [`ENDED_LINGER_MS`] (emulated) ago, is HTTP 404 with the worker-lost body.
 
 use crate::recording::{FailureKind, Phase, Recording};
-use crate::server::{Incoming, Reply, Shared};
+use crate::state::Shared;
 use crate::util;
+use crate::wire::{Incoming, Reply};
 use base64::Engine as _;
 use record_facade::agora::{
     ErrorBody, ErrorPayload, ErrorServerResponse, ExtensionPayload, ExtensionServiceState,

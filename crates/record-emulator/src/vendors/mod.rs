@@ -1,5 +1,9 @@
 //! The four vendors: authentication, limits, routing and answers built with the vendor
 //! crates' own typed models.
+//!
+//! This module is the dispatch above the four handlers (`zego`, `qingcloud`, `volc`,
+//! `agora`): the handlers import only leaf modules (`state`, `wire`, `recording`, `util`,
+//! `error`), never this module nor each other.
 
 pub(crate) mod agora;
 pub(crate) mod qingcloud;
@@ -7,7 +11,8 @@ pub(crate) mod volc;
 pub(crate) mod zego;
 
 use crate::recording::{Recording, RecordingInfo};
-use crate::server::{Incoming, Reply, Shared};
+use crate::state::Shared;
+use crate::wire::{Incoming, Reply};
 use record_facade::{UnixMillis, Vendor};
 
 /// Answers one vendor request.
@@ -56,13 +61,3 @@ pub(crate) fn info(rec: &Recording, now: i64) -> RecordingInfo {
         recorded_ms: phase.recorded_ms(),
     }
 }
-
-/// A file size for `recorded_ms` of audio and video at about 1 Mbit/s.
-pub(crate) fn size_of(recorded_ms: i64) -> u64 {
-    u64::try_from(recorded_ms.max(0))
-        .unwrap_or(0)
-        .saturating_mul(125)
-}
-
-/// Where the emulator pretends files are stored.
-pub(crate) const STORAGE_URL: &str = "https://storage.record-emulator.invalid";

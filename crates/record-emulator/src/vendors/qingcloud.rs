@@ -16,24 +16,25 @@
 //! `InvalidTimeStamp`, `SignatureMismatch`), 400 for bad parameters (`InvalidParameter`),
 //! 404 for unknown paths (`NotFound`).
 
-use crate::recording::{FailureKind, Phase, Recording};
-use crate::server::{Incoming, Reply, Shared};
+use crate::recording::{FailureKind, Phase, Recording, size_of};
+use crate::state::Shared;
 use crate::util::{self, QueryPair};
-use crate::vendors::size_of;
+use crate::wire::{Incoming, Reply};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use md5::{Digest as _, Md5};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use record_facade::Vendor;
-use record_facade::qingcloud::{ListRecordingsResponse, RecordingInfo, RecordingStatus};
+use record_facade::qingcloud::{self, ListRecordingsResponse, RecordingInfo, RecordingStatus};
+use record_facade::{DurationMillis, Vendor};
 use sha2::Sha256;
 
 /// The validity of a `time_stamp`: 15 minutes, in seconds.
 pub(crate) const MAX_SKEW_SECS: i64 = 900;
-/// The widest window, hours before now.
-pub(crate) const MAX_HOURS: i64 = 24;
-/// The largest `limit`.
-pub(crate) const MAX_LIMIT: i64 = 100;
+/// The widest window, hours before now (24), from the spec (`qingcloud_record::LIST_MAX_WINDOW`).
+pub(crate) const MAX_HOURS: i64 =
+    qingcloud::LIST_MAX_WINDOW.as_millis() as i64 / DurationMillis::HOUR.as_millis();
+/// The largest `limit` (100), from the spec (`qingcloud_record::LIST_MAX_PAGE_SIZE`).
+pub(crate) const MAX_LIMIT: i64 = qingcloud::LIST_MAX_PAGE_SIZE as i64;
 /// The default `limit`.
 pub(crate) const DEFAULT_LIMIT: i64 = 20;
 
@@ -194,8 +195,8 @@ fn list(shared: &Shared, pairs: &[QueryPair]) -> Reply {
         return invalid();
     }
     let now = shared.now();
-    let earliest = now.saturating_sub(from_hour * 3_600_000);
-    let latest = now.saturating_sub(to_hour * 3_600_000);
+    let earliest = now.saturating_sub(from_hour * DurationMillis::HOUR.as_millis());
+    let latest = now.saturating_sub(to_hour * DurationMillis::HOUR.as_millis());
     let mut matching: Vec<Recording> = shared
         .snapshot(Vendor::QingCloud)
         .into_iter()
@@ -207,7 +208,7 @@ fn list(shared: &Shared, pairs: &[QueryPair]) -> Reply {
     let recinfos: Vec<RecordingInfo> = matching
         .iter()
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(20))
+        .take(usize::try_from(limit).unwrap_or(MAX_LIMIT as usize))
         .map(|r| recording_info(r, now))
         .collect();
     let body = ListRecordingsResponse {

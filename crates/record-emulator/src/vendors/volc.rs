@@ -13,10 +13,10 @@
 //! (`SignatureDoesNotMatch`, 401). The credential scope's region and service are taken from
 //! the request.
 
-use crate::recording::{FailureKind, Phase, Recording};
-use crate::server::{Incoming, Reply, Shared};
+use crate::recording::{FailureKind, Phase, Recording, size_of};
+use crate::state::Shared;
 use crate::util::{self, QueryPair};
-use crate::vendors::size_of;
+use crate::wire::{Incoming, Reply};
 use hmac::{Hmac, Mac};
 use record_facade::volc::{
     GetRecordTaskResponse, GetRecordTaskResult, RecordFile, RecordTask, ResponseError,
@@ -34,12 +34,19 @@ pub(crate) const RATE_LIMIT_PER_SEC: u32 =
 /// How far the `X-Date` may be from the clock, seconds (the query-signing `X-Expires`
 /// default; the header-signing tolerance is not documented).
 pub(crate) const MAX_SKEW_SECS: i64 = 900;
-/// Tasks started within the last 72 hours can be queried, ms.
-pub(crate) const QUERY_WINDOW_MS: i64 = 72 * 3_600_000;
-/// The action served.
-pub(crate) const ACTION: &str = "GetRecordTask";
-/// The version served.
-pub(crate) const VERSION: &str = "2023-11-01";
+/// Tasks started within the last 72 hours can be queried, ms, from the spec
+/// (`volc_record::QUERY_HORIZON`).
+pub(crate) const QUERY_WINDOW_MS: i64 = record_facade::volc::QUERY_HORIZON.as_millis() as i64;
+/// The action served, from the spec.
+pub(crate) const ACTION: &str = match record_facade::volc::endpoints::GET_RECORD_TASK.action {
+    Some(a) => a,
+    None => "",
+};
+/// The version served, from the spec.
+pub(crate) const VERSION: &str = match record_facade::volc::endpoints::GET_RECORD_TASK.version {
+    Some(v) => v,
+    None => "",
+};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -98,7 +105,9 @@ pub(crate) fn rate_limited(meta: Option<&Meta<'_>>) -> Reply {
         429,
         "FlowLimitExceeded",
         None,
-        "Request has been throttled: the QPS of GetRecordTask is limited to 60 per account.",
+        &format!(
+            "Request has been throttled: the QPS of {ACTION} is limited to {RATE_LIMIT_PER_SEC} per account."
+        ),
     )
 }
 

@@ -11,10 +11,11 @@
 //! (100000005), and the nonce not used before within the validity window (100000004:
 //! ZEGO documents no replay code; "expired, regenerate the signature" is the closest).
 
-use crate::recording::{FailureKind, Phase, Recording};
-use crate::server::{Incoming, Reply, Shared, lock};
+use crate::error::EmulatorError;
+use crate::recording::{FailureKind, Phase, Recording, STORAGE_URL, size_of};
+use crate::state::{Shared, lock};
 use crate::util::{self, QueryPair};
-use crate::vendors::{STORAGE_URL, size_of};
+use crate::wire::{Incoming, Reply};
 use md5::{Digest as _, Md5};
 use record_facade::zego::{
     self as zego, DescribeRecordStatusResponse, DescribeTasksResponse, FileStatus, MediaTrackType,
@@ -26,10 +27,20 @@ use serde_json::Value;
 
 /// The signature validity: ±10 minutes, in seconds.
 pub(crate) const MAX_SKEW_SECS: i64 = 600;
-/// How far back tasks can be queried (3 days), ms.
-pub(crate) const QUERY_WINDOW_MS: i64 = 3 * 86_400_000;
-/// The largest `PageSize` of DescribeTasks.
-pub(crate) const MAX_PAGE_SIZE: i64 = 50;
+/// How far back tasks can be queried (3 days), ms, from the spec (`zego_record::QUERY_HORIZON`):
+/// DescribeRecordStatus knows tasks started within it, DescribeTasks' `StartTime` must not
+/// be earlier.
+pub(crate) const QUERY_HORIZON_MS: i64 = zego::QUERY_HORIZON.as_millis() as i64;
+/// The widest DescribeTasks `StartTime`..`EndTime` span (3 days), ms, from the spec
+/// (`zego_record::validation::DESCRIBE_TASKS_MAX_WINDOW`).
+pub(crate) const MAX_SPAN_MS: i64 = zego::validation::DESCRIBE_TASKS_MAX_WINDOW.as_millis();
+/// [`QUERY_HORIZON_MS`] in days, for the error messages.
+const QUERY_HORIZON_DAYS: i64 = QUERY_HORIZON_MS / DurationMillis::DAY.as_millis();
+/// [`MAX_SPAN_MS`] in days, for the error messages.
+const MAX_SPAN_DAYS: i64 = MAX_SPAN_MS / DurationMillis::DAY.as_millis();
+/// The largest `PageSize` of DescribeTasks, also its default, from the spec
+/// (`zego_record::LIST_MAX_PAGE_SIZE`).
+pub(crate) const MAX_PAGE_SIZE: i64 = zego::LIST_MAX_PAGE_SIZE as i64;
 
 /// An envelope without `Data`: ZEGO's error answer (HTTP 200).
 fn error(code: i64, message: &str) -> Reply {
@@ -194,7 +205,7 @@ fn stop_record(shared: &Shared, body: &Value) -> Reply {
         Ok(id) => id,
         Err(reply) => return reply,
     };
-    match shared.update(Vendor::Zego, task_id, |r, now| r.stop(now)) {
+    match shared.update(Vendor::Zego, task_id, |r, now| r.stop(now), |_, _| ()) {
         Ok(_) => {
             let response = StopRecordResponse {
                 code: 0,
@@ -203,7 +214,7 @@ fn stop_record(shared: &Shared, body: &Value) -> Reply {
             };
             Reply::json(200, &response, "ok")
         }
-        Err(crate::EmulatorError::NotFound(_)) => error(300_001_000, "task not exist"),
+        Err(EmulatorError::NotFound(_)) => error(300_001_000, "task not exist"),
         Err(_) => error(300_001_001, "task has stopped"),
     }
 }
@@ -217,7 +228,7 @@ fn describe_record_status(shared: &Shared, body: &Value) -> Reply {
     let found = shared.snapshot(Vendor::Zego).into_iter().find(|r| {
         r.id == task_id
             && r.created_at <= now
-            && now.saturating_sub(r.created_at) <= QUERY_WINDOW_MS
+            && now.saturating_sub(r.created_at) <= QUERY_HORIZON_MS
     });
     let Some(rec) = found else {
         return error(300_001_000, "task not exist");
@@ -264,7 +275,9 @@ fn describe_tasks(shared: &Shared, body: &Value) -> Reply {
         Ok(None) => MAX_PAGE_SIZE,
         Ok(Some(p)) if (1..=MAX_PAGE_SIZE).contains(&p) => p,
         Ok(Some(p)) => {
-            return invalid(&format!("PageSize must be between 1 and 50, got {p}"));
+            return invalid(&format!(
+                "PageSize must be between 1 and {MAX_PAGE_SIZE}, got {p}"
+            ));
         }
         Err(r) => return r,
     };
@@ -274,14 +287,18 @@ fn describe_tasks(shared: &Shared, body: &Value) -> Reply {
         _ => return invalid("StartTime and EndTime are required (ms)"),
     };
     let now = shared.now();
-    if start < now.saturating_sub(QUERY_WINDOW_MS) {
-        return invalid("StartTime must not be earlier than 3 days before now");
+    if start < now.saturating_sub(QUERY_HORIZON_MS) {
+        return invalid(&format!(
+            "StartTime must not be earlier than {QUERY_HORIZON_DAYS} days before now"
+        ));
     }
     if end <= start {
         return invalid("EndTime must be greater than StartTime");
     }
-    if end.saturating_sub(start) > QUERY_WINDOW_MS {
-        return invalid("EndTime - StartTime must not exceed 3 days");
+    if end.saturating_sub(start) > MAX_SPAN_MS {
+        return invalid(&format!(
+            "EndTime - StartTime must not exceed {MAX_SPAN_DAYS} days"
+        ));
     }
     let mut matching: Vec<(Recording, TaskStatus)> = shared
         .snapshot(Vendor::Zego)
@@ -303,7 +320,7 @@ fn describe_tasks(shared: &Shared, body: &Value) -> Reply {
     let tasks: Vec<TaskSummary> = matching
         .into_iter()
         .skip(skip)
-        .take(usize::try_from(page_size).unwrap_or(50))
+        .take(usize::try_from(page_size).unwrap_or(MAX_PAGE_SIZE as usize))
         .map(|(r, s)| TaskSummary {
             record_begin_timestamp: Some(UnixMillis(r.created_at)),
             task_id: Some(r.id.clone()),
