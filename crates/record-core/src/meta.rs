@@ -7,6 +7,7 @@ use std::fmt;
 /// The RTC vendors this SDK supports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Vendor {
     /// ZEGO (即构) cloud recording.
     Zego,

@@ -14,6 +14,7 @@ use std::sync::Arc;
 /// The ids that name one recording task at its vendor.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TaskRef {
     /// ZEGO: the task id `StartRecord` returned (`TaskId`, 16 bytes).
     Zego {

@@ -9,6 +9,7 @@ use std::fmt;
 /// in the vendor's spec and is generated as `base_state()` on the status enums).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RecordingState {
     /// Accepted and starting; nothing recorded yet.
     Starting,

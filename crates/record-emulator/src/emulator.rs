@@ -374,7 +374,8 @@ impl Emulator {
     }
 
     /// The environment variables each vendor crate's `Credentials::from_env` reads, with
-    /// the values the emulator accepts (secrets included: do not log them).
+    /// the values the emulator accepts (secrets included: do not log them); none for a
+    /// vendor the emulator does not serve.
     pub fn credentials_env(&self, vendor: Vendor) -> Vec<(&'static str, String)> {
         let c = &self.shared.credentials;
         match vendor {
@@ -415,6 +416,8 @@ impl Emulator {
                     c.agora.customer_secret.expose().to_owned(),
                 ),
             ],
+            // A vendor the emulator does not serve has no credentials here.
+            _ => Vec::new(),
         }
     }
 

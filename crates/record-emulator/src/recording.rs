@@ -258,6 +258,7 @@ impl Recording {
                     .unwrap_or_else(|| "0123456789abcdef0123456789abcdef".to_owned());
                 (id, app, mode)
             }
+            other => return Err(bad(format!("the emulator does not serve {other}"))),
         };
         if id.is_empty() || app_id.is_empty() {
             return Err(bad("ids must not be empty".to_owned()));
@@ -500,28 +501,30 @@ pub struct RecordingInfo {
 }
 
 impl RecordingInfo {
-    /// The neutral [`TaskRef`] a client queries this recording by.
-    pub fn task_ref(&self) -> TaskRef {
+    /// The neutral [`TaskRef`] a client queries this recording by (`None` only for a
+    /// vendor the emulator does not serve, which it never creates a recording for).
+    pub fn task_ref(&self) -> Option<TaskRef> {
         match self.vendor {
-            Vendor::Zego => TaskRef::Zego {
+            Vendor::Zego => Some(TaskRef::Zego {
                 task_id: self.id.clone(),
-            },
-            Vendor::QingCloud => TaskRef::QingCloud {
+            }),
+            Vendor::QingCloud => Some(TaskRef::QingCloud {
                 app_id: self.app_id.clone(),
                 channel: self.room.clone(),
                 record_id: Some(self.id.clone()),
-            },
-            Vendor::Volcengine => TaskRef::Volcengine {
+            }),
+            Vendor::Volcengine => Some(TaskRef::Volcengine {
                 app_id: self.app_id.clone(),
                 room_id: self.room.clone(),
                 task_id: self.id.clone(),
-            },
-            Vendor::Agora => TaskRef::Agora {
+            }),
+            Vendor::Agora => Some(TaskRef::Agora {
                 app_id: self.app_id.clone(),
                 resource_id: self.resource_id.clone(),
                 sid: self.id.clone(),
                 mode: self.mode.clone(),
-            },
+            }),
+            _ => None,
         }
     }
 }

@@ -119,7 +119,9 @@ async fn snapshot(
     for (vendor, client) in clients {
         for info in emu.list(*vendor) {
             let client = Arc::clone(client);
-            let task = info.task_ref();
+            let Some(task) = info.task_ref() else {
+                continue;
+            };
             queries.push(async move {
                 let result = client.get(&task).await;
                 (task, result)
@@ -263,12 +265,15 @@ async fn watch(
         spec = match vendor {
             Vendor::Agora => spec.mode("mix").file_list_mode("json"),
             Vendor::Zego | Vendor::QingCloud => spec.mode("mixed"),
-            Vendor::Volcengine => spec,
+            _ => spec,
         };
         let info = emu
             .create_recording(spec)
             .map_err(|e| demo_error("cannot create a recording", e))?;
-        watched.push((*vendor, Arc::clone(client), info.task_ref()));
+        let task = info
+            .task_ref()
+            .ok_or_else(|| demo_error("cannot watch a recording", vendor))?;
+        watched.push((*vendor, Arc::clone(client), task));
     }
     let progress: Arc<Mutex<Vec<Progress>>> = Arc::new(Mutex::new(
         watched

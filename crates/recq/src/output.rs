@@ -58,6 +58,8 @@ fn state_colour(state: RecordingState) -> Color {
         }
         RecordingState::Starting => Color::Blue,
         RecordingState::Unknown => Color::Magenta,
+        // A state this build does not know yet: shown like an unknown one.
+        _ => Color::Magenta,
     }
 }
 

@@ -124,6 +124,7 @@ fn task_of(vendor: Vendor, full: bool) -> TaskRef {
             sid: "38f8e3cfdc474cd56fc1ceba380d7e1a".into(),
             mode: "individual".into(),
         },
+        other => panic!("no test task for {other}"),
     }
 }
 

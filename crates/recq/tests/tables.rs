@@ -28,7 +28,9 @@ async fn scenario_recordings() -> Vec<Recording> {
         };
         let client = connect(v, &config, emu.env_lookup()).unwrap();
         for info in emu.list(v) {
-            let task = info.task_ref();
+            let Some(task) = info.task_ref() else {
+                panic!("the emulator serves {v}");
+            };
             match client.get(&task).await {
                 Ok(r) => all.push(r),
                 Err(e) if e.kind() == ErrorKind::NotFound => {

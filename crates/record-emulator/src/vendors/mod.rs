@@ -15,6 +15,16 @@ use crate::state::Shared;
 use crate::wire::{Incoming, Reply};
 use record_facade::{UnixMillis, Vendor};
 
+/// The answer for a vendor the emulator does not serve (the router mounts no such
+/// vendor, so only a future `Vendor` variant could get here).
+fn not_served(vendor: Vendor) -> Reply {
+    Reply::json(
+        404,
+        &serde_json::json!({ "error": format!("the emulator does not serve {vendor}") }),
+        "vendor not served",
+    )
+}
+
 /// Answers one vendor request.
 pub(crate) fn handle(vendor: Vendor, shared: &Shared, req: &Incoming) -> Reply {
     match vendor {
@@ -22,6 +32,7 @@ pub(crate) fn handle(vendor: Vendor, shared: &Shared, req: &Incoming) -> Reply {
         Vendor::QingCloud => qingcloud::handle(shared, req),
         Vendor::Volcengine => volc::handle(shared, req),
         Vendor::Agora => agora::handle(shared, req),
+        other => not_served(other),
     }
 }
 
@@ -32,6 +43,7 @@ pub(crate) fn rate_limited(vendor: Vendor) -> Reply {
         Vendor::QingCloud => qingcloud::rate_limited(),
         Vendor::Volcengine => volc::rate_limited(None),
         Vendor::Agora => agora::rate_limited(),
+        other => not_served(other),
     }
 }
 
@@ -46,6 +58,7 @@ pub(crate) fn info(rec: &Recording, now: i64) -> RecordingInfo {
         ),
         Vendor::Volcengine => (phase.state(), volc::status(rec, phase).0.raw().to_string()),
         Vendor::Agora => agora::state_and_status(rec, phase),
+        _ => (phase.state(), String::new()),
     };
     RecordingInfo {
         vendor: rec.vendor,

@@ -176,7 +176,7 @@ impl Harness {
             .emu
             .create_recording(spec)
             .expect("the emulator accepts the spec");
-        let task = info.task_ref();
+        let task = info.task_ref().expect("the emulator serves this vendor");
         (info, task)
     }
 
@@ -280,6 +280,7 @@ impl Harness {
             ),
             Vendor::Volcengine => (Some(t.created), terminal.then_some(t.stopped)),
             Vendor::Agora => ((phase != Phase::Starting).then_some(t.began), None),
+            other => panic!("not a vendor this suite covers: {other:?}"),
         }
     }
 
@@ -307,6 +308,7 @@ impl Harness {
             Vendor::Zego => Some(Duration::from_secs(600)),
             Vendor::QingCloud | Vendor::Volcengine => Some(Duration::from_secs(900)),
             Vendor::Agora => None,
+            other => panic!("not a vendor this suite covers: {other:?}"),
         }
     }
 
@@ -330,6 +332,7 @@ impl Harness {
                 "Invalid authentication credentials",
                 None,
             ),
+            other => panic!("not a vendor this suite covers: {other:?}"),
         }
     }
 
@@ -408,6 +411,7 @@ impl Harness {
                 },
                 "mode",
             )],
+            other => panic!("not a vendor this suite covers: {other:?}"),
         }
     }
 
@@ -443,6 +447,7 @@ impl Harness {
                 sid: "unknownsid".into(),
                 mode,
             },
+            other => panic!("not a vendor this suite covers: {other:?}"),
         }
     }
 
@@ -555,6 +560,7 @@ pub fn build_client(
             };
             Arc::new(configure!(agora::Client::builder(creds)).build().unwrap())
         }
+        other => panic!("not a vendor this suite covers: {other:?}"),
     }
 }
 
@@ -564,6 +570,7 @@ pub fn id_of(task: &TaskRef) -> String {
         TaskRef::Zego { task_id } | TaskRef::Volcengine { task_id, .. } => task_id.clone(),
         TaskRef::QingCloud { record_id, .. } => record_id.clone().unwrap_or_default(),
         TaskRef::Agora { sid, .. } => sid.clone(),
+        other => panic!("not a vendor this suite covers: {other:?}"),
     }
 }
 
