@@ -6,8 +6,8 @@
 //!   changed value all show up as a differing path.
 //! * Paused-clock traffic: when each attempt of a client was sent, on tokio's clock, and
 //!   how to keep a paused clock still while a request is on a real socket ([`Traffic`],
-//!   [`hold_clock_while_in_flight`], [`offsets_ms`], [`busiest_second`]), and a clock that
-//!   moves at every reading ([`TickingClock`]).
+//!   [`hold_clock_while_in_flight`], [`advance_in_steps`], [`offsets_ms`],
+//!   [`busiest_second`]), and a clock that moves at every reading ([`TickingClock`]).
 //!
 //! Nothing here needs more than this crate's own dependencies (tokio's `time` feature); a
 //! test pauses the clock itself (`#[tokio::test(start_paused = true)]`, which needs tokio's
@@ -246,6 +246,21 @@ impl Clock for TrafficClock {
 /// 60 s stops the holding if a request never gets an answer, so a broken test fails
 /// instead of hanging.
 pub async fn hold_clock_while_in_flight<F: Future>(traffic: &Traffic, work: F) -> F::Output {
+    drive(work, Duration::from_millis(1), || traffic.in_flight()).await
+}
+
+/// Runs `work` under tokio's paused clock, letting the clock move in steps of `step`: a
+/// timer is always due `step` ahead, so when the runtime is idle (also while a request is
+/// on a real socket) paused time jumps by `step`, not straight to the next far timer such
+/// as an attempt timeout. For tests that cannot count their requests (a waiter polling a
+/// client); give the client long timeouts, since each idle moment still costs `step`.
+pub async fn advance_in_steps<F: Future>(step: Duration, work: F) -> F::Output {
+    drive(work, step, || false).await
+}
+
+/// Runs `work`; beside it, yields while `hold()` (for at most 60 s of real time), else
+/// sleeps `step`.
+async fn drive<F: Future>(work: F, step: Duration, hold: impl Fn() -> bool) -> F::Output {
     let done = AtomicBool::new(false);
     let guard = std::time::Instant::now() + Duration::from_secs(60);
     let work = async {
@@ -255,10 +270,10 @@ pub async fn hold_clock_while_in_flight<F: Future>(traffic: &Traffic, work: F) -
     };
     let control = async {
         while !done.load(Ordering::SeqCst) {
-            if traffic.in_flight() && std::time::Instant::now() < guard {
+            if hold() && std::time::Instant::now() < guard {
                 YieldNow(false).await;
             } else {
-                tokio::time::sleep(Duration::from_millis(1)).await;
+                tokio::time::sleep(step).await;
             }
         }
     };
