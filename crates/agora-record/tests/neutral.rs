@@ -877,10 +877,10 @@ async fn list_is_unsupported_and_sends_nothing() -> TestResult {
 // ---------------------------------------------------------------------------------------
 // The waiter, in paused time
 
-/// Runs `waiter.wait` on `client` for `task("web")` in paused time with the 1 ms ticker
-/// from `tests/client.rs`: wiremock answers in real time from its own thread, and while the
-/// socket is awaited tokio would otherwise auto-advance paused time straight to the next
-/// timer (the attempt timeout). The client's timeouts are a day.
+/// Runs `waiter.wait` on `client` for `task("web")` in paused time moving in 1 ms steps
+/// (`record_core::testing::advance_in_steps`): wiremock answers in real time from its own
+/// thread, and while the socket is awaited tokio would otherwise auto-advance paused time
+/// straight to the next timer (the attempt timeout). The client's timeouts are a day.
 async fn wait_in_paused_time(
     server: &MockServer,
 ) -> Result<
@@ -899,11 +899,6 @@ async fn wait_in_paused_time(
         .disable_retries()
         .rate_limit(None)
         .build()?;
-    let ticker = tokio::spawn(async {
-        loop {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
-    });
     let seen = Arc::new(Mutex::new(Vec::new()));
     let waiter = Waiter::new(
         Duration::from_secs(1),
@@ -911,14 +906,15 @@ async fn wait_in_paused_time(
         Duration::from_secs(3600),
     );
     let log = seen.clone();
-    let outcome = waiter
-        .wait(&client, &task("web"), move |r| {
+    let outcome = record_core::testing::advance_in_steps(
+        Duration::from_millis(1),
+        waiter.wait(&client, &task("web"), move |r| {
             log.lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(r.state);
-        })
-        .await;
-    ticker.abort();
+        }),
+    )
+    .await;
     let states = seen.lock().unwrap_or_else(PoisonError::into_inner).clone();
     Ok((outcome, states))
 }

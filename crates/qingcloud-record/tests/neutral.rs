@@ -6,14 +6,15 @@
 //!
 //! Paused time and wiremock: wiremock serves from its own thread, so with paused time tokio
 //! would jump straight to the next timer (an attempt timeout) while a request is in
-//! flight; the waiter test runs a ticker (`with_ticker`, copied from `tests/client.rs`)
-//! whose 5 ms sleeps keep every jump short.
+//! flight; the waiter test runs under `record_core::testing::advance_in_steps`, whose 5 ms
+//! steps keep every jump short.
 
 use futures::{StreamExt as _, TryStreamExt as _};
 use qingcloud_record::{
     Client, ClientBuilder, Credentials, LIST_MAX_PAGE_SIZE, LIST_MAX_WINDOW, ListRecordingsRequest,
     ListRecordingsResponse, RecordingInfo, RecordingStatus,
 };
+use record_core::testing::advance_in_steps;
 use record_core::{
     Error, ErrorKind, FixedClock, ListFilter, ListStatus, RawCode, Recording, RecordingQuery,
     RecordingState, TaskRef, TimeWindow, ToRecording as _, ToRecordings as _, UnixMillis, Vendor,
@@ -215,18 +216,6 @@ fn query_value(request: &Request, key: &str) -> Option<String> {
         .query_pairs()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.into_owned())
-}
-
-/// Runs `f` while a ticker keeps paused time moving in 5 ms steps (see the module docs).
-async fn with_ticker<F: std::future::Future>(f: F) -> F::Output {
-    let ticker = tokio::spawn(async {
-        loop {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    });
-    let out = f.await;
-    ticker.abort();
-    out
 }
 
 async fn serve_body(server: &MockServer, body: Vec<u8>) {
@@ -1063,9 +1052,12 @@ async fn the_waiter_follows_a_task_to_completion() {
         Duration::from_secs(600),
     );
     let mut seen = Vec::new();
-    let done = ok(with_ticker(waiter.wait(&client, &task(Some("39")), |r| {
-        seen.push(r.state);
-    }))
+    let done = ok(advance_in_steps(
+        Duration::from_millis(5),
+        waiter.wait(&client, &task(Some("39")), |r| {
+            seen.push(r.state);
+        }),
+    )
     .await);
     assert_eq!(done.state, RecordingState::Completed);
     assert_eq!(

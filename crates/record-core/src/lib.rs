@@ -21,7 +21,8 @@
 //! * [`client`] and [`transport`]: what every vendor client shares;
 //! * [`callback`]: receiving vendor callbacks (errors, replay window, secrets, dedup), and
 //!   the [`open_int_enum!`]/[`open_str_enum!`] macros for open vendor enumerations;
-//! * [`testing`]: helpers for fixture round-trip tests.
+//! * [`testing`]: test helpers: fixture round trips, and the paused-clock traffic helpers
+//!   of the client tests.
 
 pub mod callback;
 pub mod check;

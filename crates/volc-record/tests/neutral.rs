@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use futures::StreamExt as _;
 use record_core::client::PreparedRequest;
+use record_core::testing::advance_in_steps;
 use record_core::{
     Capabilities, DurationMillis, ErrorKind, FixedClock, ListFilter, ListStatus, RawCode,
     Recording, RecordingQuery, RecordingState, TaskRef, ToRecording as _, UnixMillis, Vendor,
@@ -752,20 +753,8 @@ async fn list_is_one_unsupported_error_without_a_request() -> TestResult {
     Ok(())
 }
 
-/// See `tests/client.rs`: with paused time, tokio jumps straight to the next timer whenever
-/// the runtime is idle, also while a real socket is still on its way; a timer due every
-/// millisecond keeps time moving in 1 ms steps instead.
-fn spawn_ticker() -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async {
-        loop {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
-    })
-}
-
 #[tokio::test(start_paused = true)]
 async fn the_waiter_follows_a_task_until_it_ends() -> TestResult {
-    let ticker = spawn_ticker();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/"))
@@ -790,14 +779,17 @@ async fn the_waiter_follows_a_task_until_it_ends() -> TestResult {
         Duration::from_secs(600),
     );
     let seen = Mutex::new(Vec::new());
-    let last = waiter
-        .wait(&client, &task_ref(), |r| {
+    // With paused time, tokio jumps straight to the next timer whenever the runtime is
+    // idle, also while a real socket is still on its way: time moves in 1 ms steps instead.
+    let last = advance_in_steps(
+        Duration::from_millis(1),
+        waiter.wait(&client, &task_ref(), |r| {
             seen.lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(r.state);
-        })
-        .await;
-    ticker.abort();
+        }),
+    )
+    .await;
     let last = last?;
     assert_eq!(last.state, RecordingState::Failed, "StartTaskFailed");
     assert_eq!(
