@@ -31,6 +31,8 @@ fn benches_all(c: &mut Criterion) {
         resource_id: "resource".to_owned(),
         sid: "sid".to_owned(),
         mode: "web".to_owned(),
+        cname: None,
+        uid: None,
     };
     fixtures.bench_neutral(
         c,

@@ -51,7 +51,7 @@ impl ToRecording for QueryResponse {
     ///     resource_id: "res".into(),
     ///     sid: "sid".into(),
     ///     mode: "mix".into(),
-    /// };
+    ///, cname: None, uid: None  };
     /// let rec = resp.to_recording(&task)?;
     /// assert_eq!(rec.task, task);
     /// assert_eq!(rec.state, RecordingState::Recording);
@@ -75,6 +75,8 @@ impl ToRecording for QueryResponse {
             resource_id,
             sid,
             mode,
+            cname,
+            uid,
         } = task
         else {
             return Err(record_core::wrong_vendor(VENDOR, task));
@@ -95,13 +97,20 @@ impl ToRecording for QueryResponse {
         let sid = non_empty(self.sid.as_deref())
             .or(non_empty(Some(sid)))
             .ok_or_else(|| missing_id("sid"))?;
-        Ok(self.recording(app_id, resource_id, sid, mode))
+        Ok(self.recording(TaskRef::Agora {
+            app_id: app_id.clone(),
+            resource_id: resource_id.to_owned(),
+            sid: sid.to_owned(),
+            mode: mode.clone(),
+            cname: cname.clone(),
+            uid: uid.clone(),
+        }))
     }
 }
 
 impl QueryResponse {
-    /// The conversion itself, once the task's ids are known.
-    fn recording(&self, app_id: &str, resource_id: &str, sid: &str, mode: &str) -> Recording {
+    /// The conversion itself, for the complete `task`.
+    fn recording(&self, task: TaskRef) -> Recording {
         let server = &self.server_response;
         let vendor_status = match server.status {
             Some(status) => VendorStatus {
@@ -133,12 +142,7 @@ impl QueryResponse {
             .min();
         Recording {
             vendor: Vendor::Agora,
-            task: TaskRef::Agora {
-                app_id: app_id.to_owned(),
-                resource_id: resource_id.to_owned(),
-                sid: sid.to_owned(),
-                mode: mode.to_owned(),
-            },
+            task,
             state: self.recording_state(),
             vendor_status,
             started_at,
@@ -287,6 +291,7 @@ impl RecordingQuery for Client {
             resource_id,
             sid,
             mode,
+            ..
         } = task
         else {
             return Err(record_core::wrong_vendor(VENDOR, task));

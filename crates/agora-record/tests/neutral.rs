@@ -125,6 +125,8 @@ fn bare_task(mode: &str) -> TaskRef {
         resource_id: String::new(),
         sid: String::new(),
         mode: mode.to_owned(),
+        cname: None,
+        uid: None,
     }
 }
 
@@ -134,6 +136,8 @@ fn task(mode: &str) -> TaskRef {
         resource_id: ASKED_RESOURCE.to_owned(),
         sid: ASKED_SID.to_owned(),
         mode: mode.to_owned(),
+        cname: None,
+        uid: None,
     }
 }
 
@@ -411,6 +415,8 @@ fn check_fixture(name: &str, bytes: &[u8]) -> TestResult {
             resource_id: resource.to_owned(),
             sid: sid.to_owned(),
             mode: mode.raw().to_owned(),
+            cname: None,
+            uid: None,
         },
         "{ctx}"
     );
@@ -624,6 +630,8 @@ fn to_recording_checks_its_arguments_and_the_answer_s_ids() -> TestResult {
             resource_id: ASKED_RESOURCE.to_owned(),
             sid: ASKED_SID.to_owned(),
             mode: "mix".to_owned(),
+            cname: None,
+            uid: None,
         })
         .err()
         .ok_or("empty app id accepted")?;
@@ -826,6 +834,8 @@ async fn get_refuses_other_vendors_and_bad_ids_before_sending() -> TestResult {
         resource_id: ASKED_RESOURCE.into(),
         sid: String::new(),
         mode: "mix".into(),
+        cname: None,
+        uid: None,
     };
     let e = client.get(&empty_sid).await.err().ok_or("accepted")?;
     assert_eq!(e.parameter(), Some("sid"));

@@ -771,6 +771,8 @@ async fn get_refuses_other_vendors_and_bad_ids_without_a_request() {
             resource_id: "r".to_owned(),
             sid: "s".to_owned(),
             mode: "mix".to_owned(),
+            cname: None,
+            uid: None,
         },
     ];
     for other in &others {

@@ -49,6 +49,14 @@ pub enum TaskRef {
         sid: String,
         /// The recording mode: `individual`, `mix` or `web`.
         mode: String,
+        /// The channel name (`cname`) the session records, when known: `stop` and
+        /// `update` need it; a query answer does not carry it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cname: Option<String>,
+        /// The recorder's own user id (`uid`, a string of digits) in the channel, when
+        /// known: `stop` and `update` need it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        uid: Option<String>,
     },
 }
 
@@ -89,6 +97,7 @@ impl fmt::Display for TaskRef {
                 resource_id,
                 sid,
                 mode,
+                ..
             } => write!(f, "{app_id}/{resource_id}/{sid}/{mode}"),
         }
     }

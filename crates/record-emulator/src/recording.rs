@@ -523,6 +523,8 @@ impl RecordingInfo {
                 resource_id: self.resource_id.clone(),
                 sid: self.id.clone(),
                 mode: self.mode.clone(),
+                cname: None,
+                uid: None,
             }),
             _ => None,
         }

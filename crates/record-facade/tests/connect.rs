@@ -77,6 +77,8 @@ async fn the_same_code_queries_every_vendor() {
                 resource_id: "r".into(),
                 sid: "s".into(),
                 mode: "mix".into(),
+                cname: None,
+                uid: None,
             },
             RecordingState::Recording,
         ),

@@ -46,6 +46,8 @@ pub fn decode(data: &[u8]) {
                 resource_id: resource_id.to_owned(),
                 sid: sid.to_owned(),
                 mode: mode.raw().to_owned(),
+                cname: None,
+                uid: None,
             };
             match response.to_recording(&task) {
                 Ok(recording) => check::check_recording(&recording, Vendor::Agora),

@@ -385,6 +385,8 @@ async fn agora_command(ctx: &mut Ctx<'_, '_>, command: &AgoraCommand) -> Result<
         resource_id: resource_id.clone(),
         sid: sid.clone(),
         mode: mode.as_str().to_owned(),
+        cname: None,
+        uid: None,
     };
     // Agora answers 404 once a session has ended: NotFound, exit code 3 (with --watch: gone).
     one(ctx, &client, task).await

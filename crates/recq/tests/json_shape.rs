@@ -123,6 +123,8 @@ fn task_of(vendor: Vendor, full: bool) -> TaskRef {
             resource_id: "JyvK8nXHuV1BE64GDkAaBGEscvtHW7v8BrQoRPCHxmeVxwY22-x-kv4GdPcjZeMzoCBUCOr9q-k6wBWMC7SaAkZ_4nO3JLqYwM1bL1n6wKnnD9EC9waxJboci9KUz2WZ4YJrmcJmA7xWkzs_L3AnNwdtcI1kr_u1cWFmi9BWAWAlNd7S7gfoGuH0tGi6CNaOomvr7-ILjPXdCYwgty1hwT6tbAuaW1eqR0kOYTO0Z1SobpBxu1czSFh1GbzGvTZG".into(),
             sid: "38f8e3cfdc474cd56fc1ceba380d7e1a".into(),
             mode: "individual".into(),
+            cname: None,
+            uid: None,
         },
         other => panic!("no test task for {other}"),
     }

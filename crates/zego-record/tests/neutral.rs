@@ -776,6 +776,8 @@ async fn get_refuses_other_vendors_and_bad_ids_without_a_request() {
             resource_id: "r".into(),
             sid: "s".into(),
             mode: "mix".into(),
+            cname: None,
+            uid: None,
         },
         TaskRef::Volcengine {
             app_id: "a".into(),

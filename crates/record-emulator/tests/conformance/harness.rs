@@ -408,6 +408,8 @@ impl Harness {
                     resource_id,
                     sid,
                     mode: "bogus".into(),
+                    cname: None,
+                    uid: None,
                 },
                 "mode",
             )],
@@ -446,6 +448,8 @@ impl Harness {
                 resource_id,
                 sid: "unknownsid".into(),
                 mode,
+                cname: None,
+                uid: None,
             },
             other => panic!("not a vendor this suite covers: {other:?}"),
         }
