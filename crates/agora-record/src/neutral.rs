@@ -51,7 +51,9 @@ impl ToRecording for QueryResponse {
     ///     resource_id: "res".into(),
     ///     sid: "sid".into(),
     ///     mode: "mix".into(),
-    ///, cname: None, uid: None  };
+    ///     cname: Some("room".into()),
+    ///     uid: Some("527841".into()),
+    /// };
     /// let rec = resp.to_recording(&task)?;
     /// assert_eq!(rec.task, task);
     /// assert_eq!(rec.state, RecordingState::Recording);
