@@ -250,6 +250,15 @@ fn gen_client(out: &mut String, spec: &Spec) -> Result<()> {
                 "\n\nDocumented rate limit: {r} requests per second."
             ));
         }
+        let retries = if e.idempotent {
+            "Idempotent: every retryable failure is retried."
+        } else {
+            "Not idempotent: retried only when the request certainly did not reach the vendor (connection refused, DNS, TLS or connect failure) or the vendor refused it with a rate-limit answer; any other failure is returned at once, marked [`record_core::Error::is_outcome_unknown`] when the operation may have taken effect."
+        };
+        doc.push_str(&format!("\n\n{retries}"));
+        if let Some(n) = &e.idempotency_note {
+            doc.push_str(&format!(" {}", n.trim()));
+        }
         doc.push_str("\n\nEvery attempt (retries included) is signed afresh.\n\n# Errors\n\nA [`record_core::Error`] classified by the vendor's rules (see the [`client`](crate::client) module): a documented vendor code by its table entry, an HTTP failure by its status, a timeout, a connection failure, or an undecodable body.");
         doc_lines(out, "    ", &doc);
         let _ = writeln!(
@@ -576,7 +585,7 @@ fn gen_endpoints(out: &mut String, spec: &Spec) {
         );
         let _ = writeln!(
             out,
-            "    pub const {}: record_core::EndpointInfo = record_core::EndpointInfo {{ vendor: super::VENDOR, name: {}, method: {}, path: {}, action: {}, version: {}, rate_limit_per_sec: {}, query_window: {} }};",
+            "    pub const {}: record_core::EndpointInfo = record_core::EndpointInfo {{ vendor: super::VENDOR, name: {}, method: {}, path: {}, action: {}, version: {}, rate_limit_per_sec: {}, query_window: {}, idempotency: record_core::Idempotency::{} }};",
             e.rust_name.to_shouty_snake_case(),
             lit(&e.name),
             lit(&e.method),
@@ -586,6 +595,11 @@ fn gen_endpoints(out: &mut String, spec: &Spec) {
             e.rate_limit_per_sec
                 .map_or("None".to_owned(), |r| format!("Some({r})")),
             opt_lit(e.query_window.as_deref()),
+            if e.idempotent {
+                "Idempotent"
+            } else {
+                "NotIdempotent"
+            },
         );
     }
     let _ = writeln!(out, "}}\n");

@@ -95,6 +95,12 @@ pub struct Endpoint {
     pub examples: Vec<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Whether repeating the operation is harmless (`true`: every retryable failure is
+    /// retried) or not (`false`: retried only when the request certainly did not arrive).
+    pub idempotent: bool,
+    /// Why the operation is (not) idempotent, from the vendor's docs.
+    #[serde(default)]
+    pub idempotency_note: Option<String>,
     /// How the endpoint's answers are paged, when they are (generates a lazy item stream).
     #[serde(default)]
     pub pagination: Option<Pagination>,

@@ -32,6 +32,7 @@ default_host = "https://example.invalid"
 name = "DescribeRecordStatus"
 rust_name = "describe_record_status"
 method = "POST"
+idempotent = true
 path = "/"
 action = "DescribeRecordStatus"
 doc = "Query one task."

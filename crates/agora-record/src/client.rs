@@ -178,7 +178,7 @@ impl Signer for BasicAuth {
 }
 
 impl Decode for QueryResponse {
-    fn decode(raw: &RawResponse) -> Result<Self, Error> {
+    fn decode(raw: &RawResponse, _attempt: record_core::transport::Attempt) -> Result<Self, Error> {
         decode_query(raw)
     }
 }

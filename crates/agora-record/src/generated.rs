@@ -136,6 +136,7 @@ pub mod endpoints {
         version: None,
         rate_limit_per_sec: Some(10),
         query_window: Some("only while the recording session is active (HTTP 404 otherwise)"),
+        idempotency: record_core::Idempotency::Idempotent,
     };
 }
 
@@ -2067,6 +2068,8 @@ impl Client {
     /// Query window: only while the recording session is active (HTTP 404 otherwise).
     ///
     /// Documented rate limit: 10 requests per second.
+    ///
+    /// Idempotent: every retryable failure is retried. A query.
     ///
     /// Every attempt (retries included) is signed afresh.
     ///

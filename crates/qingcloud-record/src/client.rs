@@ -150,7 +150,7 @@ impl Protocol for QingCloudProtocol {
 }
 
 impl Decode for ListRecordingsResponse {
-    fn decode(raw: &RawResponse) -> Result<Self, Error> {
+    fn decode(raw: &RawResponse, _attempt: record_core::transport::Attempt) -> Result<Self, Error> {
         decode_list_recordings(raw)
     }
 }

@@ -39,6 +39,7 @@ pub mod endpoints {
         version: None,
         rate_limit_per_sec: None,
         query_window: Some("24 hours"),
+        idempotency: record_core::Idempotency::Idempotent,
     };
 }
 
@@ -1059,6 +1060,8 @@ impl Client {
     /// QingCloud names no operation: the page is titled 查询录制 and the API is just `GET /v1/cloudRecord` (the same path is POST = start, PATCH = stop; facts §2.1). `DescribeCloudRecord` is our name, built from the path (`cloudRecord`) with the Describe- prefix QingCloud's IaaS API uses for read-only queries (DescribeInstances, ...). It is not sent on the wire (no Action/Version parameter exists). No rate limit is documented.
     ///
     /// Query window: 24 hours.
+    ///
+    /// Idempotent: every retryable failure is retried. A query.
     ///
     /// Every attempt (retries included) is signed afresh.
     ///

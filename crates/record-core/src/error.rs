@@ -193,6 +193,7 @@ struct Inner {
     retry_after: Option<Duration>,
     decode: Option<DecodeDetails>,
     transport: Option<TransportCause>,
+    outcome_unknown: bool,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
 }
 
@@ -215,6 +216,7 @@ impl Error {
                 retry_after: None,
                 decode: None,
                 transport: None,
+                outcome_unknown: false,
                 source: None,
             }),
         }
@@ -284,6 +286,23 @@ impl Error {
     pub fn with_attempts(mut self, attempts: u32) -> Self {
         self.inner.attempts = attempts;
         self
+    }
+
+    /// Marks the error of an operation that is not idempotent (e.g. starting a recording)
+    /// whose request may have reached the vendor (an attempt timed out, the connection was
+    /// reset, the vendor answered 5xx or an unreadable body): the operation may have taken
+    /// effect, so the client did not repeat it; see [`Error::is_outcome_unknown`].
+    pub fn with_outcome_unknown(mut self) -> Self {
+        self.inner.outcome_unknown = true;
+        self
+    }
+
+    /// Whether the operation may have taken effect although this error was returned (set
+    /// on operations that are not idempotent, which are never retried after their request
+    /// may have arrived): query the vendor before trying again, e.g. list the room's
+    /// recordings before starting another one.
+    pub fn is_outcome_unknown(&self) -> bool {
+        self.inner.outcome_unknown
     }
 
     /// Overrides whether a retry can help.
@@ -475,6 +494,9 @@ impl fmt::Display for Error {
         }
         if !extras.is_empty() {
             write!(f, " ({})", extras.join(", "))?;
+        }
+        if i.outcome_unknown {
+            f.write_str("; the request may have reached the vendor, so the operation may have taken effect: it was not repeated")?;
         }
         Ok(())
     }

@@ -49,7 +49,7 @@ pub use serde as __serde;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{DecodeDetails, Error, ErrorKind, TransportCause};
-pub use meta::{EndpointInfo, ErrorCodeInfo, RawCode, Vendor};
+pub use meta::{EndpointInfo, ErrorCodeInfo, Idempotency, RawCode, Vendor};
 pub use query::{
     Capabilities, ListFilter, ListStatus, Page, RecordingQuery, RecordingStream, TimeWindow,
     paginate, unsupported, wrong_vendor,

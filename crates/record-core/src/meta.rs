@@ -116,6 +116,24 @@ pub struct EndpointInfo {
     pub rate_limit_per_sec: Option<u32>,
     /// Documented query window, as text.
     pub query_window: Option<&'static str>,
+    /// Whether repeating the operation is harmless, which decides what a retry may do.
+    pub idempotency: Idempotency,
+}
+
+/// Whether an operation may be repeated (declared per operation in the vendor's spec).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Idempotency {
+    /// Repeating it does no harm (a query; a stop, which finds the task stopped; a start
+    /// whose task id the caller chooses): every retryable failure is retried.
+    Idempotent,
+    /// Each call does new work (ZEGO `StartRecord` starts, and bills, a new recording every
+    /// time): retried only when the request certainly did not reach the vendor (the
+    /// connection was refused, the host did not resolve, the TLS handshake or the connect
+    /// failed) or the vendor refused it explicitly (a rate-limit answer). Any other failure
+    /// is returned at once, marked [`Error::is_outcome_unknown`](crate::Error::is_outcome_unknown)
+    /// when the operation may have taken effect.
+    NotIdempotent,
 }
 
 /// One documented vendor error code.

@@ -11,7 +11,9 @@
 //! is `ServiceBuilder<ItsProtocol>`.
 
 use crate::client::{ClientSettings, Endpoint, PreparedRequest};
-use crate::transport::{Operation, RateLimitScope, RawResponse, Transport, TransportConfig};
+use crate::transport::{
+    Attempt, Operation, RateLimitScope, RawResponse, Transport, TransportConfig,
+};
 use crate::{Clock, EndpointInfo, Error, ErrorKind, RetryPolicy, SystemClock, UnixMillis, Vendor};
 use std::fmt;
 use std::sync::Arc;
@@ -153,11 +155,13 @@ pub trait Encode {
 /// How one operation's answer is classified into its typed success or an [`Error`] (the
 /// vendor crate implements it per response type, with its envelope rules).
 pub trait Decode: Sized {
-    /// Classifies `raw`.
+    /// Classifies `raw`, the answer to `attempt` of the call (a stop that finds the task
+    /// already stopped means something else after an earlier attempt that may have
+    /// arrived).
     ///
     /// # Errors
     /// The vendor's error, the HTTP status's, or a decode error.
-    fn decode(raw: &RawResponse) -> Result<Self, Error>;
+    fn decode(raw: &RawResponse, attempt: Attempt) -> Result<Self, Error>;
 }
 
 /// A vendor client: a protocol, a base URL, a transport and a clock. Cloning is cheap and
@@ -220,6 +224,7 @@ impl<P: Protocol> Service<P> {
             vendor: P::VENDOR,
             action,
             rate_limit_per_sec: endpoint.rate_limit_per_sec,
+            idempotency: endpoint.idempotency,
         };
         self.inner
             .transport
@@ -236,7 +241,7 @@ impl<P: Protocol> Service<P> {
                     };
                     self.signed(unsigned, endpoint)
                 },
-                |raw| T::decode(&raw),
+                |raw, attempt| T::decode(&raw, attempt),
             )
             .await
     }

@@ -109,6 +109,44 @@ pub struct Operation {
     /// The action's documented rate limit, in requests per second (ZEGO: 10/s for the
     /// queries, 50/s for StopRecord), used with [`RateLimitScope::PerAction`].
     pub rate_limit_per_sec: Option<u32>,
+    /// Whether the action may be repeated: decides which failures are retried.
+    pub idempotency: crate::Idempotency,
+}
+
+/// What the classifier of an answer knows about the call it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt {
+    /// This attempt's number (1 for the first).
+    pub number: u32,
+    /// Whether an earlier attempt of the same call may have reached the vendor (it timed
+    /// out, its connection was reset, or it got a 5xx or an unreadable answer): a vendor
+    /// answer that the work is already done ("already started", "already stopped") then
+    /// most likely reports that earlier attempt's own work.
+    pub earlier_may_have_arrived: bool,
+}
+
+impl Attempt {
+    /// The first attempt of a call.
+    pub const FIRST: Self = Self {
+        number: 1,
+        earlier_may_have_arrived: false,
+    };
+}
+
+/// Whether the request of a failed attempt may have reached the vendor: anything but a
+/// connection that was never made and an explicit refusal (a rate-limit answer, or a
+/// 4xx answer the vendor gives before doing any work).
+pub fn may_have_arrived(err: &Error) -> bool {
+    if err
+        .transport_cause()
+        .is_some_and(TransportCause::request_not_sent)
+    {
+        return false;
+    }
+    matches!(
+        err.kind(),
+        ErrorKind::Timeout | ErrorKind::Transport | ErrorKind::Server | ErrorKind::Decode
+    )
 }
 
 /// The shared HTTP machinery of one client. Cloning shares the connection pool and the
@@ -215,10 +253,13 @@ impl Transport {
     }
 
     /// Runs one call: waits for the rate limiter, builds and signs attempt `n` with `build`,
-    /// sends it, reads the body (refusing more than the cap), and hands it to `decode`.
-    /// Errors that [`Error::is_retryable`] are retried per the policy, honouring
-    /// `Retry-After`, within the total timeout. The returned error carries the number of
-    /// attempts made.
+    /// sends it, reads the body (refusing more than the cap), and hands it to `decode` with
+    /// what is known of the earlier attempts. Errors that [`Error::is_retryable`] are
+    /// retried per the policy, honouring `Retry-After`, within the total timeout; for an
+    /// operation that is not idempotent only those whose request certainly did not arrive
+    /// ([`may_have_arrived`] is false), any other being returned marked
+    /// [`Error::is_outcome_unknown`]. The returned error carries the number of attempts
+    /// made.
     ///
     /// # Errors
     /// The last attempt's error.
@@ -226,7 +267,7 @@ impl Transport {
         &self,
         op: Operation,
         build: impl Fn(u32) -> Result<reqwest::Request, Error>,
-        decode: impl Fn(RawResponse) -> Result<T, Error>,
+        decode: impl Fn(RawResponse, Attempt) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let total = self.config.timeouts.total;
         let limiter = self.limiters.for_op(&op);
@@ -237,8 +278,13 @@ impl Transport {
         }
         let started = tokio::time::Instant::now();
         let mut attempt: u32 = 0;
+        let mut earlier_may_have_arrived = false;
         loop {
             attempt += 1;
+            let context = Attempt {
+                number: attempt,
+                earlier_may_have_arrived,
+            };
             let span = tracing::debug_span!(
                 "request",
                 vendor = op.vendor.id(),
@@ -276,7 +322,7 @@ impl Transport {
                 };
                 span.record("http_status", raw.status);
                 let status = raw.status;
-                decode(raw).map_err(|e| {
+                decode(raw, context).map_err(|e| {
                     if e.http_status().is_none() {
                         e.with_http_status(status)
                     } else {
@@ -300,6 +346,12 @@ impl Transport {
                 span.record("request_id", id);
             }
             tracing::debug!(parent: &span, kind = err.kind().as_str(), retryable = err.is_retryable(), "attempt failed");
+            let arrived = may_have_arrived(&err);
+            if op.idempotency == crate::Idempotency::NotIdempotent && arrived {
+                // Repeating it could do the work twice (a second recording started).
+                return Err(err.with_outcome_unknown());
+            }
+            earlier_may_have_arrived |= arrived;
             if !err.is_retryable() {
                 return Err(err);
             }

@@ -161,6 +161,7 @@ macro_rules! operation {
                 version: None,
                 rate_limit_per_sec: $limit,
                 query_window: None,
+                idempotency: record_core::Idempotency::Idempotent,
             };
 
             fn encode(&self, base: &reqwest::Url) -> Result<HttpRequest, Error> {
@@ -184,7 +185,7 @@ struct Answer {
 }
 
 impl Decode for Answer {
-    fn decode(raw: &RawResponse) -> Result<Self, Error> {
+    fn decode(raw: &RawResponse, _attempt: record_core::transport::Attempt) -> Result<Self, Error> {
         if let Some(e) = error_for_status(raw) {
             return Err(e);
         }

@@ -1,7 +1,9 @@
 //! The shared attempt loop against a local wiremock server (127.0.0.1 only).
 
-use record_core::transport::{Operation, RawResponse, Transport, TransportConfig, retry_after};
-use record_core::{Error, ErrorKind, RetryPolicy, TransportCause, Vendor};
+use record_core::transport::{
+    Attempt, Operation, RawResponse, Transport, TransportConfig, retry_after,
+};
+use record_core::{Error, ErrorKind, Idempotency, RetryPolicy, TransportCause, Vendor};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
@@ -11,6 +13,15 @@ const OP: Operation = Operation {
     vendor: Vendor::Zego,
     action: "DescribeRecordStatus",
     rate_limit_per_sec: Some(10),
+    idempotency: Idempotency::Idempotent,
+};
+
+/// An operation that starts something: never repeated once its request may have arrived.
+const START: Operation = Operation {
+    vendor: Vendor::Zego,
+    action: "StartRecord",
+    rate_limit_per_sec: Some(50),
+    idempotency: Idempotency::NotIdempotent,
 };
 
 fn config(attempts: u32) -> TransportConfig {
@@ -25,7 +36,7 @@ fn config(attempts: u32) -> TransportConfig {
 }
 
 /// A minimal classifier in the shape the vendor clients use.
-fn decode(raw: RawResponse) -> Result<String, Error> {
+fn decode(raw: RawResponse, _attempt: Attempt) -> Result<String, Error> {
     match raw.status {
         200 => Ok(String::from_utf8_lossy(&raw.body).into_owned()),
         429 => {
@@ -41,12 +52,22 @@ fn decode(raw: RawResponse) -> Result<String, Error> {
 }
 
 async fn call(t: &Transport, url: &str, counter: &AtomicU32) -> Result<String, Error> {
+    call_op(t, OP, |_| url.to_owned(), counter).await
+}
+
+/// Runs `op`, attempt `n` going to `url(n)`.
+async fn call_op(
+    t: &Transport,
+    op: Operation,
+    url: impl Fn(u32) -> String,
+    counter: &AtomicU32,
+) -> Result<String, Error> {
     t.execute(
-        OP,
+        op,
         |n| {
             counter.fetch_add(1, Ordering::SeqCst);
             t.http()
-                .get(url)
+                .get(url(n))
                 .header("x-attempt", n.to_string())
                 .build()
                 .map_err(|e| Error::new(ErrorKind::InvalidRequest, "bad request").with_source(e))
@@ -295,4 +316,143 @@ async fn a_server_that_does_not_speak_tls_is_a_tls_handshake_failure_naming_the_
     let text = err.to_string();
     assert!(text.contains("TLS handshake failed"), "{text}");
     assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Operations that are not idempotent (issue 14: a retry must never start a second recording)
+
+/// The number of requests the server received.
+async fn received(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap_or_default().len()
+}
+
+#[tokio::test]
+async fn a_start_is_not_repeated_after_a_5xx_and_says_it_may_have_started() {
+    let server = server_with(vec![
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(200).set_body_string("ok"),
+    ])
+    .await;
+    let counter = AtomicU32::new(0);
+    let url = format!("{}/q", server.uri());
+    let got = call_op(&transport(config(3)), START, |_| url.clone(), &counter).await;
+    let Err(e) = got else {
+        panic!("a 5xx start was repeated: {got:?}");
+    };
+    assert_eq!(received(&server).await, 1, "one request reached the server");
+    assert_eq!(e.kind(), ErrorKind::Server);
+    assert!(e.is_outcome_unknown(), "{e}");
+    assert!(e.to_string().contains("may have taken effect"), "{e}");
+    // The same answers retry a query.
+    let counter = AtomicU32::new(0);
+    let got = call(&transport(config(3)), &url, &counter).await;
+    assert_eq!(got.ok().as_deref(), Some("ok"));
+}
+
+#[tokio::test]
+async fn a_start_is_not_repeated_after_an_attempt_timeout() {
+    let server = server_with(vec![
+        ResponseTemplate::new(200)
+            .set_body_string("late")
+            .set_delay(Duration::from_millis(400)),
+    ])
+    .await;
+    let mut c = config(3);
+    c.timeouts.per_attempt = Duration::from_millis(100);
+    let counter = AtomicU32::new(0);
+    let url = format!("{}/q", server.uri());
+    let got = call_op(&transport(c), START, |_| url.clone(), &counter).await;
+    let Err(e) = got else {
+        panic!("a timed-out start succeeded: {got:?}");
+    };
+    assert_eq!(counter.load(Ordering::SeqCst), 1, "one attempt");
+    assert_eq!(e.kind(), ErrorKind::Timeout);
+    assert!(e.is_outcome_unknown(), "{e}");
+}
+
+#[tokio::test]
+async fn a_start_is_retried_after_an_explicit_rate_limit_answer() {
+    let server = server_with(vec![
+        ResponseTemplate::new(429).insert_header("Retry-After", "0"),
+        ResponseTemplate::new(200).set_body_string("ok"),
+    ])
+    .await;
+    let counter = AtomicU32::new(0);
+    let url = format!("{}/q", server.uri());
+    let got = call_op(&transport(config(3)), START, |_| url.clone(), &counter).await;
+    assert_eq!(got.ok().as_deref(), Some("ok"));
+    assert_eq!(received(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_start_is_retried_when_the_connection_was_refused() {
+    // Attempt 1 goes to a port nothing listens on; attempt 2 to the server.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let server = server_with(vec![ResponseTemplate::new(200).set_body_string("ok")]).await;
+    let counter = AtomicU32::new(0);
+    let good = format!("{}/q", server.uri());
+    let got = call_op(
+        &transport(config(3)),
+        START,
+        |n| {
+            if n == 1 {
+                format!("http://{closed}/q")
+            } else {
+                good.clone()
+            }
+        },
+        &counter,
+    )
+    .await;
+    assert_eq!(got.ok().as_deref(), Some("ok"));
+    assert_eq!(counter.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        received(&server).await,
+        1,
+        "the started recording is the only one"
+    );
+}
+
+#[tokio::test]
+async fn the_classifier_learns_that_an_earlier_attempt_may_have_arrived() {
+    let server = server_with(vec![
+        ResponseTemplate::new(429).insert_header("Retry-After", "0"),
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(200).set_body_string("ok"),
+    ])
+    .await;
+    let url = format!("{}/q", server.uri());
+    let seen = std::sync::Mutex::new(Vec::new());
+    let t = transport(config(4));
+    let got = t
+        .execute(
+            OP,
+            |n| {
+                t.http()
+                    .get(&url)
+                    .header("x-attempt", n.to_string())
+                    .build()
+                    .map_err(|e| Error::new(ErrorKind::InvalidRequest, "bad").with_source(e))
+            },
+            |raw, attempt| {
+                seen.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(attempt);
+                decode(raw, attempt)
+            },
+        )
+        .await;
+    assert_eq!(got.ok().as_deref(), Some("ok"));
+    let seen = seen
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let flags: Vec<(u32, bool)> = seen
+        .iter()
+        .map(|a| (a.number, a.earlier_may_have_arrived))
+        .collect();
+    // A rate-limit refusal did nothing; the 503 may have.
+    assert_eq!(flags, [(1, false), (2, false), (3, true)]);
 }

@@ -198,7 +198,7 @@ impl SignRequest for VolcSigning {
 }
 
 impl Decode for GetRecordTaskResponse {
-    fn decode(raw: &RawResponse) -> Result<Self, Error> {
+    fn decode(raw: &RawResponse, _attempt: record_core::transport::Attempt) -> Result<Self, Error> {
         decode_response(raw)
     }
 }

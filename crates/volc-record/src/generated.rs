@@ -52,6 +52,7 @@ pub mod endpoints {
         query_window: Some(
             "72 hours (tasks started within 72 hours before the call; the most recently created matching task is returned)",
         ),
+        idempotency: record_core::Idempotency::Idempotent,
     };
 }
 
@@ -1408,6 +1409,8 @@ impl Client {
     /// Query window: 72 hours (tasks started within 72 hours before the call; the most recently created matching task is returned).
     ///
     /// Documented rate limit: 60 requests per second.
+    ///
+    /// Idempotent: every retryable failure is retried. A query.
     ///
     /// Every attempt (retries included) is signed afresh.
     ///

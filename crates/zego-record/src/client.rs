@@ -177,19 +177,19 @@ impl crate::Client {
 }
 
 impl Decode for DescribeRecordStatusResponse {
-    fn decode(raw: &RawResponse) -> Result<Self, Error> {
+    fn decode(raw: &RawResponse, _attempt: record_core::transport::Attempt) -> Result<Self, Error> {
         classify(raw)
     }
 }
 
 impl Decode for DescribeTasksResponse {
-    fn decode(raw: &RawResponse) -> Result<Self, Error> {
+    fn decode(raw: &RawResponse, _attempt: record_core::transport::Attempt) -> Result<Self, Error> {
         classify(raw)
     }
 }
 
 impl Decode for StopRecordResponse {
-    fn decode(raw: &RawResponse) -> Result<Self, Error> {
+    fn decode(raw: &RawResponse, _attempt: record_core::transport::Attempt) -> Result<Self, Error> {
         classify(raw)
     }
 }

@@ -70,6 +70,7 @@ pub mod endpoints {
         version: None,
         rate_limit_per_sec: Some(10),
         query_window: Some("3 days (tasks whose recording started within 3 days before the call)"),
+        idempotency: record_core::Idempotency::Idempotent,
     };
     /// List the recording (Status 2) or ended (Status 3) tasks of the AppId whose recording started in \[StartTime, EndTime\], one page at a time.
     ///
@@ -87,6 +88,7 @@ pub mod endpoints {
         query_window: Some(
             "3 days (StartTime >= now - 3 days, EndTime > StartTime, EndTime - StartTime <= 3 days)",
         ),
+        idempotency: record_core::Idempotency::Idempotent,
     };
     /// Stop a cloud recording: the recorder leaves the room and uploads the files to the configured storage.
     ///
@@ -104,6 +106,7 @@ pub mod endpoints {
         version: None,
         rate_limit_per_sec: Some(50),
         query_window: None,
+        idempotency: record_core::Idempotency::Idempotent,
     };
 }
 
@@ -2202,6 +2205,8 @@ impl Client {
     ///
     /// Documented rate limit: 10 requests per second.
     ///
+    /// Idempotent: every retryable failure is retried. A query.
+    ///
     /// Every attempt (retries included) is signed afresh.
     ///
     /// # Errors
@@ -2232,6 +2237,8 @@ impl Client {
     ///
     /// Documented rate limit: 10 requests per second.
     ///
+    /// Idempotent: every retryable failure is retried. A query.
+    ///
     /// Every attempt (retries included) is signed afresh.
     ///
     /// # Errors
@@ -2261,6 +2268,8 @@ impl Client {
     /// A second call on an ended task answers 300001001 (task already ended, lifecycle/zego.md §3): stopping twice does no harm, so the client retries StopRecord like a query.
     ///
     /// Documented rate limit: 50 requests per second.
+    ///
+    /// Idempotent: every retryable failure is retried. Stopping a stopped task answers 300001001 (lifecycle/zego.md §3), so a repeat does no harm.
     ///
     /// Every attempt (retries included) is signed afresh.
     ///
