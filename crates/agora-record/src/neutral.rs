@@ -31,6 +31,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     query_horizon: None,
     rate_limit_per_sec: endpoints::QUERY.rate_limit_per_sec,
     not_found_means_gone: true,
+    control: record_core::ControlCapabilities::NONE,
 };
 
 impl ToRecording for QueryResponse {

@@ -741,6 +741,7 @@ fn capabilities_are_the_documented_limits() -> TestResult {
         query_horizon: None,
         rate_limit_per_sec: Some(10),
         not_found_means_gone: true,
+        control: record_core::ControlCapabilities::NONE,
     };
     assert_eq!(client.capabilities(), want);
     assert_eq!(CAPABILITIES, want);

@@ -402,6 +402,7 @@ impl RecordingQuery for Client {
             query_horizon: Some(LIST_MAX_WINDOW),
             rate_limit_per_sec: endpoints::LIST_RECORDINGS.rate_limit_per_sec,
             not_found_means_gone: false,
+            control: record_core::ControlCapabilities::NONE,
         }
     }
 

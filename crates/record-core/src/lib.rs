@@ -27,6 +27,7 @@
 pub mod callback;
 pub mod check;
 pub mod client;
+mod control;
 mod clock;
 pub mod credentials;
 mod error;
@@ -48,6 +49,10 @@ mod waiter;
 pub use serde as __serde;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use control::{
+    ControlCapabilities, Controlled, DecodeStop, RecordingClient, RecordingControl, StopAnswer,
+    StopOutcome, Stopped, unsupported_operation,
+};
 pub use error::{DecodeDetails, Error, ErrorKind, TransportCause};
 pub use meta::{EndpointInfo, ErrorCodeInfo, Idempotency, RawCode, Vendor};
 pub use query::{

@@ -73,6 +73,8 @@ pub struct Capabilities {
     /// forgotten it (Agora's 404 once a session has ended): the waiter reports
     /// [`RecordingState::Gone`](crate::RecordingState::Gone).
     pub not_found_means_gone: bool,
+    /// The lifecycle operations the vendor offers ([`crate::RecordingControl`]).
+    pub control: crate::ControlCapabilities,
 }
 
 /// Read access to one vendor's recordings, the same for every vendor. Object safe: the

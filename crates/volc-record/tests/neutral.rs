@@ -619,6 +619,7 @@ fn capabilities_are_the_documented_limits() -> TestResult {
             query_horizon: Some(Duration::from_secs(72 * 3600)),
             rate_limit_per_sec: Some(60),
             not_found_means_gone: false,
+            control: record_core::ControlCapabilities::NONE,
         }
     );
     assert_eq!(QUERY_HORIZON, Duration::from_secs(259_200));

@@ -360,6 +360,7 @@ impl RecordingQuery for Client {
             query_horizon: Some(QUERY_HORIZON),
             rate_limit_per_sec: endpoints::DESCRIBE_RECORD_STATUS.rate_limit_per_sec,
             not_found_means_gone: false,
+            control: record_core::ControlCapabilities::NONE,
         }
     }
 
