@@ -21,8 +21,12 @@
 //! * [`client`] and [`transport`]: what every vendor client shares;
 //! * [`callback`]: receiving vendor callbacks (errors, replay window, secrets, dedup), and
 //!   the [`open_int_enum!`]/[`open_str_enum!`] macros for open vendor enumerations;
+//! * [`body`]: request bodies written as JSON in the vendor's field names: the
+//!   [`SecretValue`] of a secret inside a body, the [`UnknownFields`] policy, the strict
+//!   decoder naming JSON paths;
 //! * [`testing`]: helpers for fixture round-trip tests.
 
+pub mod body;
 pub mod callback;
 pub mod client;
 mod clock;
@@ -45,6 +49,7 @@ mod waiter;
 #[doc(hidden)]
 pub use serde as __serde;
 
+pub use body::{SecretValue, UnknownFields};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{DecodeDetails, Error, ErrorKind, TransportCause};
 pub use meta::{EndpointInfo, ErrorCodeInfo, RawCode, Vendor};
