@@ -119,6 +119,24 @@ fn count_json(dir: &Path) -> usize {
         .unwrap_or(0)
 }
 
+/// Body fields of a `json_body` request, nested ones included (a field of a nested object
+/// counts once per place it appears).
+fn body_fields(spec: &crate::spec::Spec, params: &[crate::spec::Param], depth: usize) -> usize {
+    params
+        .iter()
+        .map(|p| {
+            let inner = p.ty.trim_start_matches("list:");
+            1 + match inner
+                .strip_prefix("struct:")
+                .and_then(|n| spec.find_request_struct(n))
+            {
+                Some(s) if depth < 16 => body_fields(spec, &s.fields, depth + 1),
+                _ => 0,
+            }
+        })
+        .sum()
+}
+
 /// The Markdown support table.
 pub fn support_table(root: &Path, specs: &[VendorSpec]) -> Result<String> {
     let mut out = String::new();
@@ -181,6 +199,14 @@ pub fn support_table(root: &Path, specs: &[VendorSpec]) -> Result<String> {
                 })
                 .unwrap_or_default();
             let custom = req.is_some_and(|r| r.custom_validation);
+            let params = match req.filter(|r| r.json_body) {
+                Some(r) => format!(
+                    "JSON body: {} fields ({} nested), every type, range, value set and length checked; unknown fields refused unless allowed",
+                    body_fields(spec, &r.params, 0),
+                    body_fields(spec, &r.params, 0) - r.params.len()
+                ),
+                None => params,
+            };
             let params = if custom {
                 format!("{params}; plus cross-field/clock checks")
             } else {
@@ -197,6 +223,16 @@ pub fn support_table(root: &Path, specs: &[VendorSpec]) -> Result<String> {
                     .join(&e.rust_name),
             );
             let mut fixture_note = String::new();
+            let requests = count_json(
+                &root
+                    .join("fixtures")
+                    .join(&spec.vendor.name)
+                    .join(&e.rust_name)
+                    .join("requests"),
+            );
+            if requests > 0 {
+                fixture_note.push_str(&format!(" + {requests} request bodies"));
+            }
             if spec.vendor.error_body.is_some() {
                 let errs =
                     count_json(&root.join("fixtures").join(&spec.vendor.name).join("errors"));
@@ -206,10 +242,15 @@ pub fn support_table(root: &Path, specs: &[VendorSpec]) -> Result<String> {
             }
             let _ = writeln!(
                 out,
-                "| {} | `{}` | `{}`{} | {} | {} | {} | {} | {} | {}{} |",
+                "| {} | `{}` | `{}`{}{} | {} | {} | {} | {} | {} | {}{} |",
                 spec.vendor.display,
                 spec.vendor.crate_name,
                 e.name,
+                if e.client {
+                    ""
+                } else {
+                    " (models only: no client method yet)"
+                },
                 e.version
                     .as_ref()
                     .map(|v| format!(" ({v})"))

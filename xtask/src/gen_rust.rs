@@ -17,11 +17,11 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// A Rust string literal for `s`.
-fn lit(s: &str) -> String {
+pub(crate) fn lit(s: &str) -> String {
     format!("{s:?}")
 }
 
-fn opt_lit(s: Option<&str>) -> String {
+pub(crate) fn opt_lit(s: Option<&str>) -> String {
     match s {
         Some(s) => format!("Some({})", lit(s)),
         None => "None".to_owned(),
@@ -39,7 +39,7 @@ pub fn field_name(wire: &str, rust: Option<&str>) -> String {
 }
 
 /// Writes `text` as `///` doc lines at `indent`.
-fn doc_lines(out: &mut String, indent: &str, text: &str) {
+pub(crate) fn doc_lines(out: &mut String, indent: &str, text: &str) {
     for line in text.trim().lines() {
         let line = line.trim_end();
         if line.is_empty() {
@@ -50,21 +50,21 @@ fn doc_lines(out: &mut String, indent: &str, text: &str) {
     }
 }
 
-struct DocParts<'a> {
-    doc: &'a str,
-    zh: Option<&'a str>,
-    unit: Option<&'a str>,
-    source: Option<&'a str>,
-    note: Option<&'a str>,
-    extra: Vec<String>,
+pub(crate) struct DocParts<'a> {
+    pub(crate) doc: &'a str,
+    pub(crate) zh: Option<&'a str>,
+    pub(crate) unit: Option<&'a str>,
+    pub(crate) source: Option<&'a str>,
+    pub(crate) note: Option<&'a str>,
+    pub(crate) extra: Vec<String>,
 }
 
 /// Escapes spec text for rustdoc: `[x]` in vendor prose is not an intra-doc link.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('[', "\\[").replace(']', "\\]")
 }
 
-fn write_doc(out: &mut String, indent: &str, p: &DocParts<'_>) {
+pub(crate) fn write_doc(out: &mut String, indent: &str, p: &DocParts<'_>) {
     let mut text = esc(p.doc.trim());
     let mut tail: Vec<String> = Vec::new();
     if let Some(u) = p.unit {
@@ -89,7 +89,7 @@ fn write_doc(out: &mut String, indent: &str, p: &DocParts<'_>) {
 
 /// Scalar kinds that matter for code generation.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Scalar {
+pub(crate) enum Scalar {
     Copy,
     Text,
     IntEnum,
@@ -97,12 +97,12 @@ enum Scalar {
     Other,
 }
 
-struct Ty<'s> {
-    spec: &'s Spec,
+pub(crate) struct Ty<'s> {
+    pub(crate) spec: &'s Spec,
 }
 
 impl Ty<'_> {
-    fn rust(&self, ty: &str) -> Result<String> {
+    pub(crate) fn rust(&self, ty: &str) -> Result<String> {
         if let Some(inner) = ty.strip_prefix("list:") {
             return Ok(format!("Vec<{}>", self.rust(inner)?));
         }
@@ -132,7 +132,7 @@ impl Ty<'_> {
         .to_owned())
     }
 
-    fn scalar(&self, ty: &str) -> Scalar {
+    pub(crate) fn scalar(&self, ty: &str) -> Scalar {
         if let Some(n) = ty.strip_prefix("enum:") {
             return match self.spec.find_enum(n).map(|e| e.repr) {
                 Some(Repr::Int) => Scalar::IntEnum,
@@ -154,7 +154,7 @@ impl Ty<'_> {
         )
     }
 
-    fn is_integer(&self, ty: &str) -> bool {
+    pub(crate) fn is_integer(&self, ty: &str) -> bool {
         matches!(ty, "i32" | "i64" | "u32" | "u64")
     }
 }
@@ -191,11 +191,19 @@ pub fn generate(spec: &Spec, spec_path: &str) -> Result<String> {
     for s in &spec.structs {
         gen_struct(&mut out, &ty, s)?;
     }
+    for rs in &spec.request_structs {
+        crate::gen_body::gen_request_struct(&mut out, &ty, rs)?;
+    }
     for r in &spec.requests {
-        gen_request(&mut out, &ty, spec, r)?;
+        if r.json_body {
+            crate::gen_body::gen_json_request(&mut out, &ty, spec, r)?;
+        } else {
+            gen_request(&mut out, &ty, spec, r)?;
+        }
     }
     gen_errors(&mut out, spec)?;
     gen_decode_fixture(&mut out, spec);
+    crate::gen_body::gen_decode_request_fixture(&mut out, spec);
     gen_client(&mut out, spec)?;
     Ok(out)
 }
@@ -229,7 +237,7 @@ fn gen_client(out: &mut String, spec: &Spec) -> Result<()> {
         out,
         "impl Client {{\n    /// A builder with the vendor's defaults (its default host and documented rate limit;\n    /// 5 s connect / 10 s per attempt / 30 s total timeouts, 3 attempts, a 4 MiB response\n    /// cap, the system clock).\n    pub fn builder(credentials: crate::Credentials) -> ClientBuilder {{\n        record_core::service::ServiceBuilder::new(crate::client::{protocol}::new(credentials))\n    }}\n\n    /// The base URL requests go to (the documented host chosen by name, the default host,\n    /// or the URL given to `base_url`), without a trailing `/` in its path.\n    pub fn base_url(&self) -> &reqwest::Url {{\n        self.service.base_url()\n    }}\n\n    /// The transport settings (timeouts, retry policy, rate limit, body cap, user agent).\n    pub fn transport_config(&self) -> &record_core::transport::TransportConfig {{\n        self.service.transport_config()\n    }}\n\n    /// The clock every attempt is signed with.\n    pub fn clock(&self) -> &dyn record_core::Clock {{\n        self.service.clock()\n    }}\n\n    /// The generic client underneath (its bound protocol holds the signer and credentials).\n    #[allow(dead_code, reason = \"not every vendor crate needs it\")]\n    pub(crate) fn service(&self) -> &record_core::service::Service<crate::client::{protocol}> {{\n        &self.service\n    }}\n"
     );
-    for e in &spec.endpoints {
+    for e in spec.endpoints.iter().filter(|e| e.client) {
         let req = &e.request;
         let resp = &e.response;
         let m = &e.rust_name;
@@ -283,7 +291,7 @@ fn gen_client(out: &mut String, spec: &Spec) -> Result<()> {
         }
     }
     let _ = writeln!(out, "}}\n");
-    for e in &spec.endpoints {
+    for e in spec.endpoints.iter().filter(|e| e.client) {
         let r = spec
             .requests
             .iter()
@@ -951,7 +959,7 @@ fn gen_struct(out: &mut String, ty: &Ty<'_>, s: &StructSpec) -> Result<()> {
 }
 
 /// The expression converting a param value `v` (a reference) to its query-string text.
-fn to_text(scalar: Scalar, ty: &str, v: &str) -> String {
+pub(crate) fn to_text(scalar: Scalar, ty: &str, v: &str) -> String {
     match (scalar, ty) {
         (Scalar::Text, _) => format!("{v}.clone()"),
         (Scalar::IntEnum, _) => format!("{v}.raw().to_string()"),
@@ -962,10 +970,12 @@ fn to_text(scalar: Scalar, ty: &str, v: &str) -> String {
 }
 
 /// The documented limit checks of one param, as calls of `record_core::check::Checks`
-/// methods on `checks`, written in terms of `v`, a reference to the value (each ends in `?`).
-fn limit_checks(ty: &Ty<'_>, p: &Param) -> Result<Vec<String>> {
+/// methods on `checks`, written in terms of `v`, a reference to the value, and naming the
+/// parameter `param` (a Rust expression: the wire name's literal, or a JSON path built at
+/// run time); each ends in `?`.
+pub(crate) fn limit_checks(ty: &Ty<'_>, p: &Param, param: Option<&str>) -> Result<Vec<String>> {
     let scalar = ty.scalar(&p.ty);
-    let w = lit(&p.wire);
+    let w = param.map_or_else(|| lit(&p.wire), ToOwned::to_owned);
     let mut checks = Vec::new();
     if p.non_empty {
         if scalar != Scalar::Text {
@@ -1304,7 +1314,7 @@ fn gen_request(out: &mut String, ty: &Ty<'_>, spec: &Spec, r: &RequestSpec) -> R
     );
     let needs_checks = r.params.iter().any(|p| p.required)
         || r.params.iter().try_fold(false, |any, p| {
-            Ok::<_, anyhow::Error>(any || !limit_checks(ty, p)?.is_empty())
+            Ok::<_, anyhow::Error>(any || !limit_checks(ty, p, None)?.is_empty())
         })?;
     if needs_checks {
         let _ = writeln!(
@@ -1314,7 +1324,7 @@ fn gen_request(out: &mut String, ty: &Ty<'_>, spec: &Spec, r: &RequestSpec) -> R
     }
     for p in &r.params {
         let fname = field_name(&p.wire, p.rust.as_deref());
-        let checks = limit_checks(ty, p)?;
+        let checks = limit_checks(ty, p, None)?;
         if p.required {
             let _ = writeln!(
                 out,

@@ -4,8 +4,12 @@
 
 pub mod bench;
 pub mod fuzz;
+pub mod gen_body;
 pub mod gen_readme;
 pub mod gen_rust;
+// The overlay model mirrors xtask/SPEC_FORMAT.md ("The OpenAPI import"), which documents every key.
+#[allow(missing_docs)]
+pub mod openapi;
 // The spec model mirrors xtask/SPEC_FORMAT.md, which documents every field.
 #[allow(missing_docs)]
 pub mod spec;
@@ -96,8 +100,11 @@ pub fn load_specs(root: &Path) -> Result<Vec<VendorSpec>> {
 /// and only checks that writing cannot fix are reported; in [`Mode::Check`] nothing is written
 /// and every stale file is reported too.
 pub fn codegen(root: &Path, mode: Mode) -> Result<Vec<Problem>> {
-    let specs = load_specs(root)?;
     let mut problems = Vec::new();
+    // Step openapi: the spec parts imported from vendors' OpenAPI files, before the models
+    // step reads them.
+    openapi::run(root, mode, &mut problems)?;
+    let specs = load_specs(root)?;
     for v in &specs {
         let rel = format!("{}/src/generated.rs", v.crate_dir);
         let spec_rel = format!("{}/api-spec.toml", v.crate_dir);
@@ -135,7 +142,7 @@ fn normalize(s: &str) -> String {
     s.replace("\r\n", "\n")
 }
 
-fn ensure_file(
+pub(crate) fn ensure_file(
     root: &Path,
     rel: &str,
     contents: &str,
@@ -192,6 +199,11 @@ pub fn rustfmt(code: &str) -> Result<String> {
 
 /// Checks the fixtures of one vendor: listed examples exist, every fixture has a
 /// `cases.toml` entry and an accepted snapshot, and no snapshot or case entry is orphaned.
+///
+/// Response fixtures are `fixtures/<vendor>/<folder>/<case>.json` (snapshots of the test
+/// `fixtures`); request fixtures of `json_body` requests are
+/// `fixtures/<vendor>/<rust_name>/requests/<case>.json` (snapshots of the test
+/// `request_fixtures`), each folder with its own `cases.toml` and optional `roundtrip/`.
 fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> Result<()> {
     let vendor = &v.spec.vendor.name;
     let fixtures_rel = format!("fixtures/{vendor}");
@@ -202,6 +214,18 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
         .iter()
         .map(|e| e.rust_name.clone())
         .collect();
+    let request_folders: BTreeSet<String> = v
+        .spec
+        .endpoints
+        .iter()
+        .filter(|e| {
+            v.spec
+                .requests
+                .iter()
+                .any(|r| r.name == e.request && r.json_body)
+        })
+        .map(|e| e.rust_name.clone())
+        .collect();
     if v.spec.vendor.error_body.is_some() {
         folders.insert("errors".to_owned());
     }
@@ -209,23 +233,39 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
     folders.insert("callbacks".to_owned());
     // Listed examples must exist.
     for e in &v.spec.endpoints {
-        for ex in &e.examples {
-            let rel = format!("{fixtures_rel}/{}/{ex}.json", e.rust_name);
+        let listed = e
+            .examples
+            .iter()
+            .map(|ex| {
+                (
+                    ex,
+                    format!("{fixtures_rel}/{}/{ex}.json", e.rust_name),
+                    "response",
+                )
+            })
+            .chain(e.request_examples.iter().map(|ex| {
+                (
+                    ex,
+                    format!("{fixtures_rel}/{}/requests/{ex}.json", e.rust_name),
+                    "request",
+                )
+            }));
+        for (ex, rel, what) in listed {
             if !root.join(&rel).is_file() {
                 problems.push(Problem {
                     file: rel,
                     what: format!(
-                        "response example `{ex}` of {} is listed in the spec but has no fixture",
+                        "{what} example `{ex}` of {} is listed in the spec but has no fixture",
                         e.name
                     ),
                 });
             }
         }
     }
-    // Every fixture: known folder, cases.toml entry, snapshot.
-    let snapshot_names = insta_glob_snapshot_names(&fixtures_dir)?;
     let mut expected_snaps = BTreeSet::new();
     if fixtures_dir.is_dir() {
+        let mut response_dirs = Vec::new();
+        let mut request_dirs = Vec::new();
         for entry in sorted_dir(&fixtures_dir)? {
             if !entry.is_dir() {
                 continue;
@@ -241,72 +281,35 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
                 });
                 continue;
             }
-            let cases_rel = format!("{fixtures_rel}/{folder}/cases.toml");
-            let cases: toml::Table = match std::fs::read_to_string(root.join(&cases_rel)) {
-                Ok(t) => toml::from_str(&t).with_context(|| format!("parsing {cases_rel}"))?,
-                Err(_) => {
+            response_dirs.push((folder.clone(), entry.clone()));
+            let req = entry.join("requests");
+            if req.is_dir() {
+                if request_folders.contains(&folder) {
+                    request_dirs.push((format!("{folder}/requests"), req));
+                } else {
                     problems.push(Problem {
-                        file: cases_rel.clone(),
-                        what: "is missing".to_owned(),
-                    });
-                    toml::Table::new()
-                }
-            };
-            let mut seen = BTreeSet::new();
-            for f in sorted_dir(&entry)? {
-                if f.extension().and_then(|e| e.to_str()) != Some("json") || !f.is_file() {
-                    continue;
-                }
-                let case = f
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let rel = format!("{fixtures_rel}/{folder}/{case}.json");
-                seen.insert(case.clone());
-                match cases.get(&case) {
-                    Some(toml::Value::Table(t))
-                        if t.get("source")
-                            .and_then(|s| s.as_str())
-                            .is_some_and(|s| !s.trim().is_empty()) => {}
-                    _ => problems.push(Problem {
-                        file: rel.clone(),
-                        what: format!("has no `[{case}]` entry with a `source` in {cases_rel}"),
-                    }),
-                }
-                let snap = snapshot_names
-                    .get(&(folder.clone(), case.clone()))
-                    .cloned()
-                    .unwrap_or_default();
-                let snap_rel = format!("{}/tests/snapshots/{snap}", v.crate_dir);
-                if !root.join(&snap_rel).is_file() {
-                    problems.push(Problem {
-                        file: rel,
-                        what: format!("has no accepted snapshot ({snap_rel})"),
+                        file: format!("{fixtures_rel}/{folder}/requests"),
+                        what: "holds request fixtures, but the endpoint's request is not a `json_body` request".to_owned(),
                     });
                 }
-                expected_snaps.insert(snap);
             }
-            for case in cases.keys().filter(|c| !seen.contains(*c)) {
-                problems.push(Problem {
-                    file: cases_rel.clone(),
-                    what: format!("entry `[{case}]` has no fixture {case}.json"),
-                });
-            }
-            let rt = entry.join("roundtrip");
-            if rt.is_dir() {
-                for f in sorted_dir(&rt)? {
-                    let case = f
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    if !seen.contains(&case) {
-                        problems.push(Problem {
-                            file: format!("{fixtures_rel}/{folder}/roundtrip/{}", file_name(&f)),
-                            what: "is an expected round trip for a fixture that does not exist"
-                                .to_owned(),
-                        });
-                    }
-                }
+        }
+        for (dirs, test) in [
+            (response_dirs, "fixtures"),
+            (request_dirs, "request_fixtures"),
+        ] {
+            let names = insta_glob_snapshot_names(&dirs, test)?;
+            for (folder, dir) in &dirs {
+                check_case_folder(
+                    root,
+                    v,
+                    &fixtures_rel,
+                    folder,
+                    dir,
+                    &names,
+                    &mut expected_snaps,
+                    problems,
+                )?;
             }
         }
     }
@@ -321,7 +324,8 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
                     file: rel,
                     what: "is a pending snapshot: review it, then accept or delete it".to_owned(),
                 });
-            } else if name.starts_with("fixtures__")
+            } else if (name.starts_with("fixtures__fixtures@")
+                || name.starts_with("fixtures__request_fixtures@"))
                 && name.ends_with(".snap")
                 && !expected_snaps.contains(&name)
             {
@@ -335,9 +339,91 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
     Ok(())
 }
 
-/// The snapshot file names insta gives the fixtures of one vendor, for the test shape every
-/// vendor crate uses: `fn fixtures()` in `tests/fixtures.rs` running
-/// `insta::glob!(<fixtures/vendor>, "*/*.json", ..)` with one `assert_debug_snapshot!(value)`.
+/// One fixture folder: `cases.toml` entries, snapshots, `roundtrip/` files.
+#[allow(clippy::too_many_arguments)]
+fn check_case_folder(
+    root: &Path,
+    v: &VendorSpec,
+    fixtures_rel: &str,
+    folder: &str,
+    entry: &Path,
+    snapshot_names: &std::collections::BTreeMap<(String, String), String>,
+    expected_snaps: &mut BTreeSet<String>,
+    problems: &mut Vec<Problem>,
+) -> Result<()> {
+    let cases_rel = format!("{fixtures_rel}/{folder}/cases.toml");
+    let cases: toml::Table = match std::fs::read_to_string(root.join(&cases_rel)) {
+        Ok(t) => toml::from_str(&t).with_context(|| format!("parsing {cases_rel}"))?,
+        Err(_) => {
+            problems.push(Problem {
+                file: cases_rel.clone(),
+                what: "is missing".to_owned(),
+            });
+            toml::Table::new()
+        }
+    };
+    let mut seen = BTreeSet::new();
+    for f in sorted_dir(entry)? {
+        if f.extension().and_then(|e| e.to_str()) != Some("json") || !f.is_file() {
+            continue;
+        }
+        let case = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let rel = format!("{fixtures_rel}/{folder}/{case}.json");
+        seen.insert(case.clone());
+        match cases.get(&case) {
+            Some(toml::Value::Table(t))
+                if t.get("source")
+                    .and_then(|s| s.as_str())
+                    .is_some_and(|s| !s.trim().is_empty()) => {}
+            _ => problems.push(Problem {
+                file: rel.clone(),
+                what: format!("has no `[{case}]` entry with a `source` in {cases_rel}"),
+            }),
+        }
+        let snap = snapshot_names
+            .get(&(folder.to_owned(), case.clone()))
+            .cloned()
+            .unwrap_or_default();
+        let snap_rel = format!("{}/tests/snapshots/{snap}", v.crate_dir);
+        if !root.join(&snap_rel).is_file() {
+            problems.push(Problem {
+                file: rel,
+                what: format!("has no accepted snapshot ({snap_rel})"),
+            });
+        }
+        expected_snaps.insert(snap);
+    }
+    for case in cases.keys().filter(|c| !seen.contains(*c)) {
+        problems.push(Problem {
+            file: cases_rel.clone(),
+            what: format!("entry `[{case}]` has no fixture {case}.json"),
+        });
+    }
+    let rt = entry.join("roundtrip");
+    if rt.is_dir() {
+        for f in sorted_dir(&rt)? {
+            let case = f
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !seen.contains(&case) {
+                problems.push(Problem {
+                    file: format!("{fixtures_rel}/{folder}/roundtrip/{}", file_name(&f)),
+                    what: "is an expected round trip for a fixture that does not exist".to_owned(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The snapshot file names insta gives the fixtures in `dirs` (`(folder below
+/// fixtures/<vendor>, its path)`), for the test shape every vendor crate uses: `fn <test>()`
+/// in `tests/fixtures.rs` running `insta::glob!(<fixtures/vendor>, "*/*.json", ..)` (or
+/// `"*/requests/*.json"`) with one `assert_debug_snapshot!(value)`.
 ///
 /// insta names such a snapshot `<module>__<fn>@<suffix>.snap`, where the suffix is the
 /// file's path below the longest common directory of *all* matched files, with `/` replaced
@@ -346,19 +432,18 @@ fn check_fixtures(root: &Path, v: &VendorSpec, problems: &mut Vec<Problem>) -> R
 /// Cargo.lock pins insta; if its naming ever changes, this check fails loudly on every
 /// fixture rather than silently.
 fn insta_glob_snapshot_names(
-    fixtures_dir: &Path,
+    dirs: &[(String, PathBuf)],
+    test: &str,
 ) -> Result<std::collections::BTreeMap<(String, String), String>> {
     let mut matched: Vec<(String, String)> = Vec::new();
-    if fixtures_dir.is_dir() {
-        for folder in sorted_dir(fixtures_dir)?.into_iter().filter(|p| p.is_dir()) {
-            for f in sorted_dir(&folder)? {
-                if f.is_file() && f.extension().and_then(|e| e.to_str()) == Some("json") {
-                    let case = f
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    matched.push((file_name(&folder), case));
-                }
+    for (folder, dir) in dirs {
+        for f in sorted_dir(dir)? {
+            if f.is_file() && f.extension().and_then(|e| e.to_str()) == Some("json") {
+                let case = f
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                matched.push((folder.clone(), case));
             }
         }
     }
@@ -372,9 +457,9 @@ fn insta_glob_snapshot_names(
             } else if one_folder {
                 format!("{case}.json")
             } else {
-                format!("{folder}__{case}.json")
+                format!("{}__{case}.json", folder.replace('/', "__"))
             };
-            ((folder, case), format!("fixtures__fixtures@{suffix}.snap"))
+            ((folder, case), format!("fixtures__{test}@{suffix}.snap"))
         })
         .collect())
 }

@@ -21,6 +21,43 @@ pub struct Spec {
     pub errors: Vec<ErrorSpec>,
     #[serde(default)]
     pub requests: Vec<RequestSpec>,
+    #[serde(default)]
+    pub request_structs: Vec<RequestStructSpec>,
+}
+
+/// A spec part (`crates/<vendor>-record/spec/*.toml`): more entries of the vendor's spec,
+/// e.g. written by the openapi import step. Everything but `[vendor]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecPart {
+    #[serde(default)]
+    pub endpoints: Vec<Endpoint>,
+    #[serde(default)]
+    pub structs: Vec<StructSpec>,
+    #[serde(default)]
+    pub enums: Vec<EnumSpec>,
+    #[serde(default)]
+    pub errors: Vec<ErrorSpec>,
+    #[serde(default)]
+    pub requests: Vec<RequestSpec>,
+    #[serde(default)]
+    pub request_structs: Vec<RequestStructSpec>,
+}
+
+/// `[[request_structs]]`: a nested object of a `json_body` request.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestStructSpec {
+    pub name: String,
+    pub doc: String,
+    #[serde(default)]
+    pub zh: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<Param>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,6 +130,13 @@ pub struct Endpoint {
     pub response: String,
     #[serde(default)]
     pub examples: Vec<String>,
+    /// Request examples: fixtures `fixtures/<vendor>/<rust_name>/requests/<case>.json`.
+    #[serde(default)]
+    pub request_examples: Vec<String>,
+    /// Whether the client gets a method and the request an `Encode` (default true);
+    /// false declares the operation for its models only.
+    #[serde(default = "yes")]
+    pub client: bool,
     #[serde(default)]
     pub note: Option<String>,
     /// Whether repeating the operation is harmless (`true`: every retryable failure is
@@ -140,6 +184,10 @@ pub enum PageStyle {
     PageNumber,
     /// The input is an item offset.
     Offset,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -254,6 +302,10 @@ pub struct RequestSpec {
     pub source: Option<String>,
     #[serde(default)]
     pub custom_validation: bool,
+    /// The body is a JSON document callers may also write themselves: nested
+    /// `[[request_structs]]`, `from_json`, unknown-field policy, JSON-path parameters.
+    #[serde(default)]
+    pub json_body: bool,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]
@@ -268,7 +320,11 @@ pub struct Param {
     pub rust: Option<String>,
     #[serde(rename = "type")]
     pub ty: String,
+    #[serde(default)]
     pub location: Location,
+    /// A secret (`string` only): `record_core::SecretValue`, never shown.
+    #[serde(default)]
+    pub secret: bool,
     #[serde(default)]
     pub required: bool,
     #[serde(default)]
@@ -296,9 +352,10 @@ pub struct Param {
     pub example: Option<toml::Value>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Location {
+    #[default]
     Body,
     Query,
     Path,
@@ -334,11 +391,42 @@ impl Spec {
     pub fn load(path: &Path) -> Result<Spec> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let spec: Spec =
+        let mut spec: Spec =
             toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        // Spec parts beside it (`spec/*.toml`), in file-name order.
+        let parts_dir = path.parent().map(|d| d.join("spec"));
+        if let Some(dir) = parts_dir.filter(|d| d.is_dir()) {
+            let mut files: Vec<_> = std::fs::read_dir(&dir)
+                .with_context(|| format!("reading {}", dir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().and_then(|x| x.to_str()) == Some("toml"))
+                .collect();
+            files.sort();
+            for f in files {
+                let text = std::fs::read_to_string(&f)
+                    .with_context(|| format!("reading {}", f.display()))?;
+                let part: SpecPart =
+                    toml::from_str(&text).with_context(|| format!("parsing {}", f.display()))?;
+                spec.merge(part);
+            }
+        }
         spec.validate()
             .with_context(|| format!("invalid spec {}", path.display()))?;
         Ok(spec)
+    }
+
+    /// Appends the entries of a spec part.
+    pub fn merge(&mut self, part: SpecPart) {
+        self.endpoints.extend(part.endpoints);
+        self.structs.extend(part.structs);
+        self.enums.extend(part.enums);
+        self.errors.extend(part.errors);
+        self.requests.extend(part.requests);
+        self.request_structs.extend(part.request_structs);
+    }
+
+    pub fn find_request_struct(&self, name: &str) -> Option<&RequestStructSpec> {
+        self.request_structs.iter().find(|s| s.name == name)
     }
 
     pub fn find_struct(&self, name: &str) -> Option<&StructSpec> {
@@ -357,6 +445,7 @@ impl Spec {
             .map(|s| &s.name)
             .chain(self.enums.iter().map(|e| &e.name))
             .chain(self.requests.iter().map(|r| &r.name))
+            .chain(self.request_structs.iter().map(|r| &r.name))
         {
             if !names.insert(n.clone()) {
                 bail!("type name `{n}` is defined twice");
@@ -406,9 +495,30 @@ impl Spec {
                     r.endpoint
                 );
             }
+            if r.json_body {
+                for p in &r.params {
+                    if p.location != Location::Body {
+                        bail!(
+                            "{}.{}: a json_body request has body params only",
+                            r.name,
+                            p.wire
+                        );
+                    }
+                    self.check_param(p)
+                        .with_context(|| format!("{}.{}", r.name, p.wire))?;
+                }
+                continue;
+            }
             for p in &r.params {
                 self.check_type(&p.ty)
                     .with_context(|| format!("{}.{}", r.name, p.wire))?;
+                if p.secret {
+                    bail!(
+                        "{}.{}: secret params need a json_body request",
+                        r.name,
+                        p.wire
+                    );
+                }
                 if p.ty.starts_with("struct:") || p.ty.starts_with("list:") {
                     bail!(
                         "{}.{}: request params cannot be structs or lists",
@@ -416,6 +526,28 @@ impl Spec {
                         p.wire
                     );
                 }
+            }
+        }
+        for rs in &self.request_structs {
+            let mut seen = BTreeSet::new();
+            for f in &rs.fields {
+                self.check_param(f)
+                    .with_context(|| format!("{}.{}", rs.name, f.wire))?;
+                if !seen.insert(f.wire.clone()) {
+                    bail!("{}.{}: duplicate field", rs.name, f.wire);
+                }
+            }
+        }
+        for e in &self.endpoints {
+            let json = self
+                .requests
+                .iter()
+                .any(|r| r.name == e.request && r.json_body);
+            if !e.request_examples.is_empty() && !json {
+                bail!(
+                    "endpoint {}: request_examples need a json_body request",
+                    e.name
+                );
             }
         }
         for en in &self.enums {
@@ -454,6 +586,27 @@ impl Spec {
             }
         }
         Ok(())
+    }
+
+    /// A field of a `json_body` request or of a `[[request_structs]]` entry.
+    fn check_param(&self, p: &Param) -> Result<()> {
+        if p.secret && p.ty != "string" {
+            bail!("secret applies to strings");
+        }
+        let mut ty = p.ty.as_str();
+        if let Some(inner) = ty.strip_prefix("list:") {
+            ty = inner;
+        }
+        if let Some(n) = ty.strip_prefix("struct:") {
+            return self
+                .find_request_struct(n)
+                .map(|_| ())
+                .with_context(|| format!("unknown request struct `{n}`"));
+        }
+        if ty.starts_with("list:") {
+            bail!("lists of lists are not supported");
+        }
+        self.check_type(ty)
     }
 
     fn check_type(&self, ty: &str) -> Result<()> {

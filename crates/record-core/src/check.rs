@@ -23,14 +23,24 @@ use std::fmt::Display;
 /// parameter, the vendor and the action.
 #[derive(Debug, Clone, Copy)]
 pub struct Checks {
-    vendor: Vendor,
-    action: &'static str,
+    vendor: Option<Vendor>,
+    action: Option<&'static str>,
 }
 
 impl Checks {
+    /// Checks whose errors name no vendor or action (a nested body's checks, whose caller
+    /// adds them).
+    pub const UNNAMED: Self = Self {
+        vendor: None,
+        action: None,
+    };
+
     /// The checks of `action`'s request to `vendor`.
     pub const fn new(vendor: Vendor, action: &'static str) -> Self {
-        Self { vendor, action }
+        Self {
+            vendor: Some(vendor),
+            action: Some(action),
+        }
     }
 
     /// The error for `parameter` breaking a rule, described by `problem`.
@@ -39,16 +49,25 @@ impl Checks {
         parameter: impl Into<Cow<'static, str>>,
         problem: impl Into<Cow<'static, str>>,
     ) -> Error {
-        Error::invalid_parameter(parameter, problem)
-            .with_vendor(self.vendor)
-            .with_action(self.action)
+        let mut e = Error::invalid_parameter(parameter, problem);
+        if let Some(v) = self.vendor {
+            e = e.with_vendor(v);
+        }
+        if let Some(a) = self.action {
+            e = e.with_action(a);
+        }
+        e
     }
 
     /// The value of a required parameter.
     ///
     /// # Errors
     /// "is required" when `value` is `None`.
-    pub fn required<T>(&self, parameter: &'static str, value: Option<T>) -> Result<T, Error> {
+    pub fn required<T>(
+        &self,
+        parameter: impl Into<Cow<'static, str>>,
+        value: Option<T>,
+    ) -> Result<T, Error> {
         value.ok_or_else(|| self.fail(parameter, "is required"))
     }
 
@@ -56,7 +75,11 @@ impl Checks {
     ///
     /// # Errors
     /// "must not be empty".
-    pub fn non_empty(&self, parameter: &'static str, value: &str) -> Result<(), Error> {
+    pub fn non_empty(
+        &self,
+        parameter: impl Into<Cow<'static, str>>,
+        value: &str,
+    ) -> Result<(), Error> {
         if value.is_empty() {
             return Err(self.fail(parameter, "must not be empty"));
         }
@@ -69,7 +92,7 @@ impl Checks {
     /// "must be exactly N bytes long, got M bytes".
     pub fn len_bytes(
         &self,
-        parameter: &'static str,
+        parameter: impl Into<Cow<'static, str>>,
         value: &str,
         bytes: usize,
     ) -> Result<(), Error> {
@@ -92,7 +115,7 @@ impl Checks {
     /// got V".
     pub fn range(
         &self,
-        parameter: &'static str,
+        parameter: impl Into<Cow<'static, str>>,
         value: impl Into<i128>,
         min: Option<i128>,
         max: Option<i128>,
@@ -115,7 +138,7 @@ impl Checks {
     /// "must be one of A, B, got V".
     pub fn one_of<T: PartialEq + Display>(
         &self,
-        parameter: &'static str,
+        parameter: impl Into<Cow<'static, str>>,
         value: T,
         allowed: &[T],
     ) -> Result<(), Error> {

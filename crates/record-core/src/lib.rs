@@ -21,14 +21,19 @@
 //! * [`client`] and [`transport`]: what every vendor client shares;
 //! * [`callback`]: receiving vendor callbacks (errors, replay window, secrets, dedup), and
 //!   the [`open_int_enum!`]/[`open_str_enum!`] macros for open vendor enumerations;
+//! * [`body`]: request bodies written as JSON in the vendor's field names: the
+//!   [`SecretValue`] of a secret inside a body, the [`UnknownFields`] policy, the strict
+//!   decoder naming JSON paths;
+//! * [`check`]: the request checks every builder runs before sending;
 //! * [`testing`]: test helpers: fixture round trips, and the paused-clock traffic helpers
 //!   of the client tests.
 
+pub mod body;
 pub mod callback;
 pub mod check;
 pub mod client;
-mod control;
 mod clock;
+mod control;
 pub mod credentials;
 mod error;
 pub mod flex;
@@ -48,6 +53,7 @@ mod waiter;
 #[doc(hidden)]
 pub use serde as __serde;
 
+pub use body::{SecretValue, UnknownFields};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use control::{
     ControlCapabilities, Controlled, DecodeStop, RecordingClient, RecordingControl, StopAnswer,

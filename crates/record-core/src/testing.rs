@@ -107,6 +107,19 @@ pub fn check_fixture(
         .and_then(|p| p.file_name())
         .and_then(|n| n.to_str())
         .unwrap_or_else(|| panic!("{shown}: fixture must live in fixtures/<vendor>/<api>/"));
+    check_fixture_in(path, dir, decode)
+}
+
+/// [`check_fixture`] with the folder passed to `decode` given explicitly (for request
+/// fixtures in `fixtures/<vendor>/<api>/requests/`, whose type the `<api>` folder names).
+///
+/// This is a test helper: it panics like [`check_fixture`].
+pub fn check_fixture_in(
+    path: &std::path::Path,
+    dir: &str,
+    decode: fn(&str, &[u8]) -> Result<Decoded, serde_json::Error>,
+) -> Box<dyn Debug> {
+    let shown = path.display();
     let body = std::fs::read(path).unwrap_or_else(|e| panic!("{shown}: cannot read: {e}"));
     let decoded = decode(dir, &body).unwrap_or_else(|e| panic!("{shown}: does not decode: {e}"));
     let expected_path = path

@@ -108,6 +108,152 @@ pub mod endpoints {
         query_window: None,
         idempotency: record_core::Idempotency::Idempotent,
     };
+    /// Call this API to start cloud recording.
+    ///
+    /// After developers successfully call the StartRecord API, the cloud recording service will record audio and video streams and whiteboards in the room according to the configured recording parameters.
+    ///
+    /// - Each recording task has a maximum duration of 24 hours. After 24 hours, the recording task will automatically stop recording.
+    /// - **ZEGOCLOUD recommends that you call the \[StopRecord\](./stop.mdx) method to stop recording for each recording task to avoid incurring additional costs from continuous recording.**
+    ///
+    /// Call frequency limit: 50 times/second
+    ///
+    /// Vendor term: 「调用本接口开始云端录制。
+    ///
+    /// 当开发者成功调用 StartRecord 接口后，云端录制服务会根据设置的录制参数录制房间内的音视频流和白板。
+    ///
+    /// - 每个录制任务时间最长为 24 小时。超过 24 小时，录制任务将自动停止录制。
+    /// - **ZEGO 建议您的每个录制任务都调用 \[StopRecord\](./stop.mdx) 方法停止录制，以免持续录制产生额外的费用。**
+    ///
+    /// 调用频率限制：50 次/秒」
+    ///
+    /// Note: crate::validation::start_record_request checks the rules ZEGO states only in prose: MixConfig when RecordMode is 2, MixInputList when MixMode is 1, Whiteboard when HasWhiteboard, MixOutputVideoConfig for mixed video, the 1920 x 1080 area, one whiteboard view, the watermark box, no whiteboard in mixed audio-only recording, the storage fields each Vendor needs and the formats the VOD vendors accept. StartRecord creates a new task on every call (unless ClientTaskId names an existing one): a retry after a lost answer may start and bill a second recording.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/paths/~1/post.
+    pub const START_RECORD: record_core::EndpointInfo = record_core::EndpointInfo {
+        vendor: super::VENDOR,
+        name: "StartRecord",
+        method: "POST",
+        path: "/",
+        action: Some("StartRecord"),
+        version: None,
+        rate_limit_per_sec: Some(50),
+        query_window: None,
+        idempotency: record_core::Idempotency::NotIdempotent,
+    };
+    /// Call this API to pause a recording task. During the pause, audio and video streams, whiteboards, etc. in the room will not be recorded.
+    ///
+    /// Only stream mixing recording tasks can be paused through this API.
+    ///
+    /// Call frequency limit: 10 times/second
+    ///
+    /// Vendor term: 「调用本接口可以暂停录制中的任务，暂停期间将不会录制房间内的音视频流、白板等。
+    ///
+    /// 仅混流录制任务可通过本接口暂停。
+    ///
+    /// 调用频率限制：10 次/秒」
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-pause-record.yaml #/paths/~1/post.
+    pub const PAUSE_RECORD: record_core::EndpointInfo = record_core::EndpointInfo {
+        vendor: super::VENDOR,
+        name: "PauseRecord",
+        method: "POST",
+        path: "/",
+        action: Some("PauseRecord"),
+        version: None,
+        rate_limit_per_sec: Some(10),
+        query_window: None,
+        idempotency: record_core::Idempotency::Idempotent,
+    };
+    /// Call this API to resume a paused task and continue recording audio and video streams, whiteboards, etc. in the room.
+    ///
+    /// Only stream mixing recording tasks paused through the \[Pause recording\](/cloud-recording-server/pause-record) API can be resumed through this API.
+    ///
+    /// Call frequency limit: 10 times/second
+    ///
+    /// Vendor term: 「调用本接口可以恢复暂停中的任务，继续录制房间内的音视频流、白板等。
+    ///
+    /// 仅通过 \[暂停录制\](/cloud-recording-server/pause-recording) 接口暂停的混流录制任务可通过本接口恢复录制。
+    ///
+    /// 调用频率限制：10 次/秒」
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-resume-record.yaml #/paths/~1/post.
+    pub const RESUME_RECORD: record_core::EndpointInfo = record_core::EndpointInfo {
+        vendor: super::VENDOR,
+        name: "ResumeRecord",
+        method: "POST",
+        path: "/",
+        action: Some("ResumeRecord"),
+        version: None,
+        rate_limit_per_sec: Some(10),
+        query_window: None,
+        idempotency: record_core::Idempotency::Idempotent,
+    };
+    /// During the recording process, you can call this API at any time to change the stream mixing layout settings.
+    ///
+    /// Call frequency limit: 10 times/second
+    ///
+    /// Vendor term: 「在录制过程中，可以随时调用本接口更改混流布局的设置。
+    ///
+    /// 调用频率限制：10 次/秒」
+    ///
+    /// Note: crate::validation::update_layout_request checks MixInputList when MixMode is 1, at most one whiteboard view, and Top <= Bottom, Left <= Right in each view.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-layout.yaml #/paths/~1/post.
+    pub const UPDATE_LAYOUT: record_core::EndpointInfo = record_core::EndpointInfo {
+        vendor: super::VENDOR,
+        name: "UpdateLayout",
+        method: "POST",
+        path: "/",
+        action: Some("UpdateLayout"),
+        version: None,
+        rate_limit_per_sec: Some(10),
+        query_window: None,
+        idempotency: record_core::Idempotency::Idempotent,
+    };
+    /// During the recording process, you can call this API at any time to change the whiteboard being recorded.
+    ///
+    /// When users switch whiteboards, it is recommended that developers call the UpdateWhiteboard API to update the whiteboard ID after switching.
+    ///
+    /// Call frequency limit: 10 times/second
+    ///
+    /// Vendor term: 「在录制过程中，可以随时调用本接口更改录制的白板。
+    ///
+    /// 当用户切换白板时，建议开发者调用 UpdateWhiteboard 接口更新切换后的白板 ID。
+    ///
+    /// 调用频率限制：10 次/秒」
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-whiteboard.yaml #/paths/~1/post.
+    pub const UPDATE_WHITEBOARD: record_core::EndpointInfo = record_core::EndpointInfo {
+        vendor: super::VENDOR,
+        name: "UpdateWhiteboard",
+        method: "POST",
+        path: "/",
+        action: Some("UpdateWhiteboard"),
+        version: None,
+        rate_limit_per_sec: Some(10),
+        query_window: None,
+        idempotency: record_core::Idempotency::Idempotent,
+    };
+    /// Call this API to take a screenshot of the **mixed stream**. You can receive a notification with `event_type` of `1` through \[Callback\](/cloud-recording-server/end-callback) to obtain a JPG format image.
+    ///
+    /// Call frequency limit: 10 times/second
+    ///
+    /// Vendor term: 「调用本接口，可对 **混流画面** 进行一次截图，您可通过 \[回调\](/cloud-recording-server/end-callback) 接收 `event_type` 为 `1` 的通知，获取一张格式为 JPG 的图片。
+    ///
+    /// 调用频率限制：10 次/秒」
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-take-snapshot.yaml #/paths/~1/post.
+    pub const TAKE_SNAPSHOT: record_core::EndpointInfo = record_core::EndpointInfo {
+        vendor: super::VENDOR,
+        name: "TakeSnapshot",
+        method: "POST",
+        path: "/",
+        action: Some("TakeSnapshot"),
+        version: None,
+        rate_limit_per_sec: Some(10),
+        query_window: None,
+        idempotency: record_core::Idempotency::Idempotent,
+    };
 }
 
 /// State of a recording task.
@@ -749,7 +895,7 @@ impl From<i64> for MediaTrackType {
     }
 }
 
-/// Format of a recorded file. An open set: the query page lists mp4, flv, hls, jpg, aac and StartRecord lists mp3 too (facts Z2); other values are kept as Unknown.
+/// Format of a recorded file. An open set: the query page lists mp4, flv, hls, jpg, aac and StartRecord lists mp3 and ogg too (facts Z2, lifecycle/zego.md C-13); other values are kept as Unknown.
 ///
 /// Vendor term: 「输出录制文件的格式」
 ///
@@ -785,6 +931,12 @@ pub enum OutputFileFormat {
     ///
     /// Note: Listed by StartRecord only, not by the query page (facts Z2).
     Mp3,
+    /// Ogg audio file (single-stream recording of an opus stream keeps its bitrate and sample rate)
+    ///
+    /// Raw value: `ogg`.
+    ///
+    /// Note: Listed by StartRecord only (vendor-docs/zego/en-start-record.yaml RecordOutputParams.OutputFileFormat), not by DescribeRecordStatus nor the callbacks (lifecycle/zego.md C-13).
+    Ogg,
     /// A value the vendor docs do not define, kept exactly as received.
     Unknown(String),
 }
@@ -798,6 +950,7 @@ impl OutputFileFormat {
         OutputFileFormat::Jpg,
         OutputFileFormat::Aac,
         OutputFileFormat::Mp3,
+        OutputFileFormat::Ogg,
     ];
     /// The value for a raw string; undocumented strings become `Unknown`.
     pub fn from_raw(raw: &str) -> Self {
@@ -808,6 +961,7 @@ impl OutputFileFormat {
             "jpg" => Self::Jpg,
             "aac" => Self::Aac,
             "mp3" => Self::Mp3,
+            "ogg" => Self::Ogg,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -820,6 +974,7 @@ impl OutputFileFormat {
             Self::Jpg => "jpg",
             Self::Aac => "aac",
             Self::Mp3 => "mp3",
+            Self::Ogg => "ogg",
             Self::Unknown(v) => v,
         }
     }
@@ -834,6 +989,9 @@ impl OutputFileFormat {
                 "AAC audio file (the audio part of an mp4/flv recording with StreamType 4)"
             }
             Self::Mp3 => "MP3 audio file",
+            Self::Ogg => {
+                "Ogg audio file (single-stream recording of an opus stream keeps its bitrate and sample rate)"
+            }
             Self::Unknown(_) => "undocumented value",
         }
     }
@@ -846,6 +1004,7 @@ impl OutputFileFormat {
             Self::Jpg => None,
             Self::Aac => None,
             Self::Mp3 => None,
+            Self::Ogg => None,
             Self::Unknown(_) => None,
         }
     }
@@ -878,6 +1037,960 @@ impl<'de> Deserialize<'de> for OutputFileFormat {
 
 impl From<&str> for OutputFileFormat {
     fn from(raw: &str) -> Self {
+        Self::from_raw(raw)
+    }
+}
+
+/// Frame filling mode.
+///
+/// Vendor term: 「画面填充模式。」
+///
+/// Values the docs do not define are kept in `Unknown`, and serialize back unchanged.
+///
+/// Note: Generated enum (openapi-overlay.toml): RecordInputParams.FillFrame.FrameFillMode.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/FillFrame/properties/FrameFillMode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FrameFillMode {
+    /// Fill with last frame (default)
+    ///
+    /// Vendor term: 「填充最后一帧（默认值）」
+    ///
+    /// Raw value: `1`.
+    LastFrame,
+    /// Fill with specified color
+    ///
+    /// Vendor term: 「填充指定颜色」
+    ///
+    /// Raw value: `2`.
+    Color,
+    /// Do not fill frames
+    ///
+    /// Vendor term: 「不填充帧」
+    ///
+    /// Raw value: `3`.
+    None,
+    /// A value the vendor docs do not define, kept exactly as received.
+    Unknown(i64),
+}
+
+impl FrameFillMode {
+    /// Every documented value, in the order the docs list them.
+    pub const KNOWN: &'static [FrameFillMode] = &[
+        FrameFillMode::LastFrame,
+        FrameFillMode::Color,
+        FrameFillMode::None,
+    ];
+    /// The value for a raw code; undocumented codes become `Unknown`.
+    pub const fn from_raw(raw: i64) -> Self {
+        match raw {
+            1 => Self::LastFrame,
+            2 => Self::Color,
+            3 => Self::None,
+            other => Self::Unknown(other),
+        }
+    }
+    /// The raw code, as the vendor sends it.
+    pub const fn raw(&self) -> i64 {
+        match self {
+            Self::LastFrame => 1,
+            Self::Color => 2,
+            Self::None => 3,
+            Self::Unknown(v) => *v,
+        }
+    }
+    /// The documented meaning, in English.
+    pub const fn meaning(&self) -> &'static str {
+        match self {
+            Self::LastFrame => "Fill with last frame (default)",
+            Self::Color => "Fill with specified color",
+            Self::None => "Do not fill frames",
+            Self::Unknown(_) => "undocumented value",
+        }
+    }
+    /// The vendor's own (Chinese) description, when the docs give one.
+    pub const fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::LastFrame => Some("填充最后一帧（默认值）"),
+            Self::Color => Some("填充指定颜色"),
+            Self::None => Some("不填充帧"),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// True for a value the docs do not define.
+    pub const fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+impl fmt::Display for FrameFillMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown(v) => write!(f, "undocumented value {v:?}"),
+            known => f.write_str(known.meaning()),
+        }
+    }
+}
+
+impl Serialize for FrameFillMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.raw())
+    }
+}
+
+impl<'de> Deserialize<'de> for FrameFillMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        record_core::flex::deserialize::<D, i64>(d).map(Self::from_raw)
+    }
+}
+
+impl From<i64> for FrameFillMode {
+    fn from(raw: i64) -> Self {
+        Self::from_raw(raw)
+    }
+}
+
+/// Type of content displayed in this view.
+///
+/// Vendor term: 「该画面显示内容的类型。」
+///
+/// Values the docs do not define are kept in `Unknown`, and serialize back unchanged.
+///
+/// Note: Generated enum (openapi-overlay.toml): MixInputList\[\].ViewType.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixInputListItem/properties/ViewType; vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/MixInputListItem/properties/ViewType.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ViewType {
+    /// Audio and video (default)
+    ///
+    /// Vendor term: 「音视频（默认值）」
+    ///
+    /// Raw value: `1`.
+    AudioVideo,
+    /// Whiteboard
+    ///
+    /// Vendor term: 「白板」
+    ///
+    /// Raw value: `2`.
+    Whiteboard,
+    /// A value the vendor docs do not define, kept exactly as received.
+    Unknown(i64),
+}
+
+impl ViewType {
+    /// Every documented value, in the order the docs list them.
+    pub const KNOWN: &'static [ViewType] = &[ViewType::AudioVideo, ViewType::Whiteboard];
+    /// The value for a raw code; undocumented codes become `Unknown`.
+    pub const fn from_raw(raw: i64) -> Self {
+        match raw {
+            1 => Self::AudioVideo,
+            2 => Self::Whiteboard,
+            other => Self::Unknown(other),
+        }
+    }
+    /// The raw code, as the vendor sends it.
+    pub const fn raw(&self) -> i64 {
+        match self {
+            Self::AudioVideo => 1,
+            Self::Whiteboard => 2,
+            Self::Unknown(v) => *v,
+        }
+    }
+    /// The documented meaning, in English.
+    pub const fn meaning(&self) -> &'static str {
+        match self {
+            Self::AudioVideo => "Audio and video (default)",
+            Self::Whiteboard => "Whiteboard",
+            Self::Unknown(_) => "undocumented value",
+        }
+    }
+    /// The vendor's own (Chinese) description, when the docs give one.
+    pub const fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::AudioVideo => Some("音视频（默认值）"),
+            Self::Whiteboard => Some("白板"),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// True for a value the docs do not define.
+    pub const fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+impl fmt::Display for ViewType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown(v) => write!(f, "undocumented value {v:?}"),
+            known => f.write_str(known.meaning()),
+        }
+    }
+}
+
+impl Serialize for ViewType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.raw())
+    }
+}
+
+impl<'de> Deserialize<'de> for ViewType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        record_core::flex::deserialize::<D, i64>(d).map(Self::from_raw)
+    }
+}
+
+impl From<i64> for ViewType {
+    fn from(raw: i64) -> Self {
+        Self::from_raw(raw)
+    }
+}
+
+/// How to handle when the actual video stream aspect ratio is inconsistent with the view.
+///
+/// Vendor term: 「实际视频流宽高比与画面不一致时的处理方式。」
+///
+/// Values the docs do not define are kept in `Unknown`, and serialize back unchanged.
+///
+/// Note: Generated enum (openapi-overlay.toml): MixConfig.FillMode and MixInputList\[\].FillMode.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixInputListItem/properties/FillMode; vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/MixInputListItem/properties/FillMode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FillMode {
+    /// Crop mode. In this mode, priority is given to ensuring the view is filled. After the original video is scaled proportionally to fill the view, content exceeding the view on all sides will be cropped. (Default)
+    ///
+    /// Vendor term: 「裁剪模式，该模式下优先保证画面被填满，原视频等比缩放填满画面后，四周超出画面的内容会被裁剪。（默认值）」
+    ///
+    /// Raw value: `1`.
+    Crop,
+    /// Scale mode. In this mode, priority is given to ensuring the integrity of the original video. After the original video is scaled proportionally to fill the view, black borders will be added on all sides.
+    ///
+    /// Vendor term: 「缩放模式，该模式下优先保证原视频的完整性，原视频等比缩放填满画面后，四周会补一圈黑边。」
+    ///
+    /// Raw value: `2`.
+    Scale,
+    /// A value the vendor docs do not define, kept exactly as received.
+    Unknown(i64),
+}
+
+impl FillMode {
+    /// Every documented value, in the order the docs list them.
+    pub const KNOWN: &'static [FillMode] = &[FillMode::Crop, FillMode::Scale];
+    /// The value for a raw code; undocumented codes become `Unknown`.
+    pub const fn from_raw(raw: i64) -> Self {
+        match raw {
+            1 => Self::Crop,
+            2 => Self::Scale,
+            other => Self::Unknown(other),
+        }
+    }
+    /// The raw code, as the vendor sends it.
+    pub const fn raw(&self) -> i64 {
+        match self {
+            Self::Crop => 1,
+            Self::Scale => 2,
+            Self::Unknown(v) => *v,
+        }
+    }
+    /// The documented meaning, in English.
+    pub const fn meaning(&self) -> &'static str {
+        match self {
+            Self::Crop => {
+                "Crop mode. In this mode, priority is given to ensuring the view is filled. After the original video is scaled proportionally to fill the view, content exceeding the view on all sides will be cropped. (Default)"
+            }
+            Self::Scale => {
+                "Scale mode. In this mode, priority is given to ensuring the integrity of the original video. After the original video is scaled proportionally to fill the view, black borders will be added on all sides."
+            }
+            Self::Unknown(_) => "undocumented value",
+        }
+    }
+    /// The vendor's own (Chinese) description, when the docs give one.
+    pub const fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::Crop => Some(
+                "裁剪模式，该模式下优先保证画面被填满，原视频等比缩放填满画面后，四周超出画面的内容会被裁剪。（默认值）",
+            ),
+            Self::Scale => Some(
+                "缩放模式，该模式下优先保证原视频的完整性，原视频等比缩放填满画面后，四周会补一圈黑边。",
+            ),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// True for a value the docs do not define.
+    pub const fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+impl fmt::Display for FillMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown(v) => write!(f, "undocumented value {v:?}"),
+            known => f.write_str(known.meaning()),
+        }
+    }
+}
+
+impl Serialize for FillMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.raw())
+    }
+}
+
+impl<'de> Deserialize<'de> for FillMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        record_core::flex::deserialize::<D, i64>(d).map(Self::from_raw)
+    }
+}
+
+impl From<i64> for FillMode {
+    fn from(raw: i64) -> Self {
+        Self::from_raw(raw)
+    }
+}
+
+/// Stream recording type. Only takes effect when StreamType in RecordInputParams equals 3 or 4.
+///
+/// Vendor term: 「流录制类型，仅在 RecordInputParams 中的 StreamType 等于 3 或 4 生效。」
+///
+/// Values the docs do not define are kept in `Unknown`, and serialize back unchanged.
+///
+/// Note: Generated enum (openapi-overlay.toml): MixConfig.StreamConfigList\[\].StreamType.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StreamConfigListItem/properties/StreamType.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamConfigType {
+    /// Default type
+    ///
+    /// Vendor term: 「默认类型」
+    ///
+    /// Raw value: `0`.
+    Default,
+    /// Audio
+    ///
+    /// Vendor term: 「音频」
+    ///
+    /// Raw value: `1`.
+    Audio,
+    /// Video
+    ///
+    /// Vendor term: 「视频」
+    ///
+    /// Raw value: `2`.
+    Video,
+    /// Audio and video
+    ///
+    /// Vendor term: 「音视频」
+    ///
+    /// Raw value: `3`.
+    AudioVideo,
+    /// A value the vendor docs do not define, kept exactly as received.
+    Unknown(i64),
+}
+
+impl StreamConfigType {
+    /// Every documented value, in the order the docs list them.
+    pub const KNOWN: &'static [StreamConfigType] = &[
+        StreamConfigType::Default,
+        StreamConfigType::Audio,
+        StreamConfigType::Video,
+        StreamConfigType::AudioVideo,
+    ];
+    /// The value for a raw code; undocumented codes become `Unknown`.
+    pub const fn from_raw(raw: i64) -> Self {
+        match raw {
+            0 => Self::Default,
+            1 => Self::Audio,
+            2 => Self::Video,
+            3 => Self::AudioVideo,
+            other => Self::Unknown(other),
+        }
+    }
+    /// The raw code, as the vendor sends it.
+    pub const fn raw(&self) -> i64 {
+        match self {
+            Self::Default => 0,
+            Self::Audio => 1,
+            Self::Video => 2,
+            Self::AudioVideo => 3,
+            Self::Unknown(v) => *v,
+        }
+    }
+    /// The documented meaning, in English.
+    pub const fn meaning(&self) -> &'static str {
+        match self {
+            Self::Default => "Default type",
+            Self::Audio => "Audio",
+            Self::Video => "Video",
+            Self::AudioVideo => "Audio and video",
+            Self::Unknown(_) => "undocumented value",
+        }
+    }
+    /// The vendor's own (Chinese) description, when the docs give one.
+    pub const fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::Default => Some("默认类型"),
+            Self::Audio => Some("音频"),
+            Self::Video => Some("视频"),
+            Self::AudioVideo => Some("音视频"),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// True for a value the docs do not define.
+    pub const fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+impl fmt::Display for StreamConfigType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown(v) => write!(f, "undocumented value {v:?}"),
+            known => f.write_str(known.meaning()),
+        }
+    }
+}
+
+impl Serialize for StreamConfigType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.raw())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamConfigType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        record_core::flex::deserialize::<D, i64>(d).map(Self::from_raw)
+    }
+}
+
+impl From<i64> for StreamConfigType {
+    fn from(raw: i64) -> Self {
+        Self::from_raw(raw)
+    }
+}
+
+/// Layout mode.
+///
+/// Vendor term: 「布局方式。」
+///
+/// Values the docs do not define are kept in `Unknown`, and serialize back unchanged.
+///
+/// Note: Generated enum (openapi-overlay.toml): MixConfig.MixMode and UpdateLayout MixMode.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/MixMode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MixMode {
+    /// Custom layout, MixInputList must be specified
+    ///
+    /// Vendor term: 「自定义布局，必须指定 MixInputList」
+    ///
+    /// Raw value: `1`.
+    Custom,
+    /// (Default) Equal division layout
+    ///
+    /// Vendor term: 「（默认）平分布局」
+    ///
+    /// Raw value: `2`.
+    EqualDivision,
+    /// Horizontal layout
+    ///
+    /// Vendor term: 「水平布局」
+    ///
+    /// Raw value: `3`.
+    Horizontal,
+    /// Vertical layout
+    ///
+    /// Vendor term: 「垂直布局」
+    ///
+    /// Raw value: `4`.
+    Vertical,
+    /// Floating layout
+    ///
+    /// Vendor term: 「悬浮布局」
+    ///
+    /// Raw value: `5`.
+    Floating,
+    /// A value the vendor docs do not define, kept exactly as received.
+    Unknown(i64),
+}
+
+impl MixMode {
+    /// Every documented value, in the order the docs list them.
+    pub const KNOWN: &'static [MixMode] = &[
+        MixMode::Custom,
+        MixMode::EqualDivision,
+        MixMode::Horizontal,
+        MixMode::Vertical,
+        MixMode::Floating,
+    ];
+    /// The value for a raw code; undocumented codes become `Unknown`.
+    pub const fn from_raw(raw: i64) -> Self {
+        match raw {
+            1 => Self::Custom,
+            2 => Self::EqualDivision,
+            3 => Self::Horizontal,
+            4 => Self::Vertical,
+            5 => Self::Floating,
+            other => Self::Unknown(other),
+        }
+    }
+    /// The raw code, as the vendor sends it.
+    pub const fn raw(&self) -> i64 {
+        match self {
+            Self::Custom => 1,
+            Self::EqualDivision => 2,
+            Self::Horizontal => 3,
+            Self::Vertical => 4,
+            Self::Floating => 5,
+            Self::Unknown(v) => *v,
+        }
+    }
+    /// The documented meaning, in English.
+    pub const fn meaning(&self) -> &'static str {
+        match self {
+            Self::Custom => "Custom layout, MixInputList must be specified",
+            Self::EqualDivision => "(Default) Equal division layout",
+            Self::Horizontal => "Horizontal layout",
+            Self::Vertical => "Vertical layout",
+            Self::Floating => "Floating layout",
+            Self::Unknown(_) => "undocumented value",
+        }
+    }
+    /// The vendor's own (Chinese) description, when the docs give one.
+    pub const fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::Custom => Some("自定义布局，必须指定 MixInputList"),
+            Self::EqualDivision => Some("（默认）平分布局"),
+            Self::Horizontal => Some("水平布局"),
+            Self::Vertical => Some("垂直布局"),
+            Self::Floating => Some("悬浮布局"),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// True for a value the docs do not define.
+    pub const fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+impl fmt::Display for MixMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown(v) => write!(f, "undocumented value {v:?}"),
+            known => f.write_str(known.meaning()),
+        }
+    }
+}
+
+impl Serialize for MixMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.raw())
+    }
+}
+
+impl<'de> Deserialize<'de> for MixMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        record_core::flex::deserialize::<D, i64>(d).map(Self::from_raw)
+    }
+}
+
+impl From<i64> for MixMode {
+    fn from(raw: i64) -> Self {
+        Self::from_raw(raw)
+    }
+}
+
+/// Sound wave information type. This parameter only takes effect when RecordSoundWave is true.
+///
+/// Vendor term: 「音浪信息类型。仅当 RecordSoundWave 为 true 时，此参数生效。」
+///
+/// Values the docs do not define are kept in `Unknown`, and serialize back unchanged.
+///
+/// Note: Generated enum (openapi-overlay.toml): MixConfig.SoundWaveType.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/SoundWaveType.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SoundWaveType {
+    /// Record stream ID information (default). Example: `{"time":10, "sound_wave":\[{"stream_id":"s1", "volume":0}\]}`
+    ///
+    /// Vendor term: 「记录流 ID 信息（默认值）。示例：`{"time":10, "sound_wave":\[{"stream_id":"s1", "volume":0}\]}`」
+    ///
+    /// Raw value: `0`.
+    StreamId,
+    /// Record user ID information. Example: `{"time":10, "sound_wave":\[{"user_id":"u1", "volume":0}\]}`
+    ///
+    /// Vendor term: 「记录用户 ID 信息。示例：`{"time":10, "sound_wave":\[{"user_id":"u1", "volume":0}\]}`」
+    ///
+    /// Raw value: `1`.
+    UserId,
+    /// A value the vendor docs do not define, kept exactly as received.
+    Unknown(i64),
+}
+
+impl SoundWaveType {
+    /// Every documented value, in the order the docs list them.
+    pub const KNOWN: &'static [SoundWaveType] = &[SoundWaveType::StreamId, SoundWaveType::UserId];
+    /// The value for a raw code; undocumented codes become `Unknown`.
+    pub const fn from_raw(raw: i64) -> Self {
+        match raw {
+            0 => Self::StreamId,
+            1 => Self::UserId,
+            other => Self::Unknown(other),
+        }
+    }
+    /// The raw code, as the vendor sends it.
+    pub const fn raw(&self) -> i64 {
+        match self {
+            Self::StreamId => 0,
+            Self::UserId => 1,
+            Self::Unknown(v) => *v,
+        }
+    }
+    /// The documented meaning, in English.
+    pub const fn meaning(&self) -> &'static str {
+        match self {
+            Self::StreamId => {
+                "Record stream ID information (default). Example: `{\"time\":10, \"sound_wave\":[{\"stream_id\":\"s1\", \"volume\":0}]}`"
+            }
+            Self::UserId => {
+                "Record user ID information. Example: `{\"time\":10, \"sound_wave\":[{\"user_id\":\"u1\", \"volume\":0}]}`"
+            }
+            Self::Unknown(_) => "undocumented value",
+        }
+    }
+    /// The vendor's own (Chinese) description, when the docs give one.
+    pub const fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::StreamId => Some(
+                "记录流 ID 信息（默认值）。示例：`{\"time\":10, \"sound_wave\":[{\"stream_id\":\"s1\", \"volume\":0}]}`",
+            ),
+            Self::UserId => Some(
+                "记录用户 ID 信息。示例：`{\"time\":10, \"sound_wave\":[{\"user_id\":\"u1\", \"volume\":0}]}`",
+            ),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// True for a value the docs do not define.
+    pub const fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+impl fmt::Display for SoundWaveType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown(v) => write!(f, "undocumented value {v:?}"),
+            known => f.write_str(known.meaning()),
+        }
+    }
+}
+
+impl Serialize for SoundWaveType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.raw())
+    }
+}
+
+impl<'de> Deserialize<'de> for SoundWaveType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        record_core::flex::deserialize::<D, i64>(d).map(Self::from_raw)
+    }
+}
+
+impl From<i64> for SoundWaveType {
+    fn from(raw: i64) -> Self {
+        Self::from_raw(raw)
+    }
+}
+
+/// Specifies whether to record audio frame data in muted state. Only takes effect when single stream recording, recording audio only, and output file format is mp3.
+///
+/// Vendor term: 「指定是否录制静音状态下的音频帧数据，仅当单流录制、只录制音频且输出文件格式为 mp3 时生效。」
+///
+/// Values the docs do not define are kept in `Unknown`, and serialize back unchanged.
+///
+/// Note: Generated enum (openapi-overlay.toml): RecordInputParams.RecordMuteAudio.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/RecordMuteAudio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RecordMuteAudio {
+    /// Record audio frames in muted state (default)
+    ///
+    /// Vendor term: 「录制静音状态下的音频帧（默认值）」
+    ///
+    /// Raw value: `1`.
+    Record,
+    /// Do not record audio frames in muted state
+    ///
+    /// Vendor term: 「不录制静音状态下的音频帧」
+    ///
+    /// Raw value: `2`.
+    Skip,
+    /// A value the vendor docs do not define, kept exactly as received.
+    Unknown(i64),
+}
+
+impl RecordMuteAudio {
+    /// Every documented value, in the order the docs list them.
+    pub const KNOWN: &'static [RecordMuteAudio] = &[RecordMuteAudio::Record, RecordMuteAudio::Skip];
+    /// The value for a raw code; undocumented codes become `Unknown`.
+    pub const fn from_raw(raw: i64) -> Self {
+        match raw {
+            1 => Self::Record,
+            2 => Self::Skip,
+            other => Self::Unknown(other),
+        }
+    }
+    /// The raw code, as the vendor sends it.
+    pub const fn raw(&self) -> i64 {
+        match self {
+            Self::Record => 1,
+            Self::Skip => 2,
+            Self::Unknown(v) => *v,
+        }
+    }
+    /// The documented meaning, in English.
+    pub const fn meaning(&self) -> &'static str {
+        match self {
+            Self::Record => "Record audio frames in muted state (default)",
+            Self::Skip => "Do not record audio frames in muted state",
+            Self::Unknown(_) => "undocumented value",
+        }
+    }
+    /// The vendor's own (Chinese) description, when the docs give one.
+    pub const fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::Record => Some("录制静音状态下的音频帧（默认值）"),
+            Self::Skip => Some("不录制静音状态下的音频帧"),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// True for a value the docs do not define.
+    pub const fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+impl fmt::Display for RecordMuteAudio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown(v) => write!(f, "undocumented value {v:?}"),
+            known => f.write_str(known.meaning()),
+        }
+    }
+}
+
+impl Serialize for RecordMuteAudio {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.raw())
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordMuteAudio {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        record_core::flex::deserialize::<D, i64>(d).map(Self::from_raw)
+    }
+}
+
+impl From<i64> for RecordMuteAudio {
+    fn from(raw: i64) -> Self {
+        Self::from_raw(raw)
+    }
+}
+
+/// Recording file storage service provider. Currently supported storage service providers are as follows:
+///
+/// Vendor term: 「录制文件存储服务提供商，目前支持的存储服务提供商如下：」
+///
+/// Values the docs do not define are kept in `Unknown`, and serialize back unchanged.
+///
+/// Note: Generated enum (openapi-overlay.toml): StorageParams.Vendor.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StorageParams/properties/Vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StorageVendor {
+    /// Amazon S3
+    ///
+    /// Vendor term: 「亚马逊 S3」
+    ///
+    /// Raw value: `1`.
+    AmazonS3,
+    /// Alibaba Cloud OSS
+    ///
+    /// Vendor term: 「阿里云 OSS」
+    ///
+    /// Raw value: `2`.
+    AlibabaCloudOss,
+    /// Tencent Cloud COS
+    ///
+    /// Vendor term: 「腾讯云 COS」
+    ///
+    /// Raw value: `3`.
+    TencentCloudCos,
+    /// Qiniu Cloud Kodo
+    ///
+    /// Vendor term: 「七牛云 Kodo」
+    ///
+    /// Raw value: `4`.
+    QiniuCloudKodo,
+    /// Alibaba Cloud VOD
+    ///
+    /// Vendor term: 「阿里云 Vod」
+    ///
+    /// Raw value: `5`.
+    AlibabaCloudVod,
+    /// Tencent Cloud VOD
+    ///
+    /// Vendor term: 「腾讯云 Vod」
+    ///
+    /// Raw value: `6`.
+    TencentCloudVod,
+    /// Huawei Cloud OBS
+    ///
+    /// Vendor term: 「华为云 OBS」
+    ///
+    /// Raw value: `7`.
+    HuaweiCloudObs,
+    /// Google Cloud Storage
+    ///
+    /// Vendor term: 「谷歌云 Cloud Storage」
+    ///
+    /// Raw value: `8`.
+    GoogleCloudStorage,
+    /// China Mobile Cloud EOS
+    ///
+    /// Vendor term: 「移动云 EOS」
+    ///
+    /// Raw value: `9`.
+    ChinaMobileCloudEos,
+    /// Storage service provider using S3 protocol. You need to fill in the StorageParams property parameter EndPoint.
+    ///
+    /// Vendor term: 「使用 S3 协议的存储服务提供商，需要填写 StorageParams 属性参数 EndPoint。」
+    ///
+    /// Raw value: `10`.
+    S3Compatible,
+    /// A value the vendor docs do not define, kept exactly as received.
+    Unknown(i64),
+}
+
+impl StorageVendor {
+    /// Every documented value, in the order the docs list them.
+    pub const KNOWN: &'static [StorageVendor] = &[
+        StorageVendor::AmazonS3,
+        StorageVendor::AlibabaCloudOss,
+        StorageVendor::TencentCloudCos,
+        StorageVendor::QiniuCloudKodo,
+        StorageVendor::AlibabaCloudVod,
+        StorageVendor::TencentCloudVod,
+        StorageVendor::HuaweiCloudObs,
+        StorageVendor::GoogleCloudStorage,
+        StorageVendor::ChinaMobileCloudEos,
+        StorageVendor::S3Compatible,
+    ];
+    /// The value for a raw code; undocumented codes become `Unknown`.
+    pub const fn from_raw(raw: i64) -> Self {
+        match raw {
+            1 => Self::AmazonS3,
+            2 => Self::AlibabaCloudOss,
+            3 => Self::TencentCloudCos,
+            4 => Self::QiniuCloudKodo,
+            5 => Self::AlibabaCloudVod,
+            6 => Self::TencentCloudVod,
+            7 => Self::HuaweiCloudObs,
+            8 => Self::GoogleCloudStorage,
+            9 => Self::ChinaMobileCloudEos,
+            10 => Self::S3Compatible,
+            other => Self::Unknown(other),
+        }
+    }
+    /// The raw code, as the vendor sends it.
+    pub const fn raw(&self) -> i64 {
+        match self {
+            Self::AmazonS3 => 1,
+            Self::AlibabaCloudOss => 2,
+            Self::TencentCloudCos => 3,
+            Self::QiniuCloudKodo => 4,
+            Self::AlibabaCloudVod => 5,
+            Self::TencentCloudVod => 6,
+            Self::HuaweiCloudObs => 7,
+            Self::GoogleCloudStorage => 8,
+            Self::ChinaMobileCloudEos => 9,
+            Self::S3Compatible => 10,
+            Self::Unknown(v) => *v,
+        }
+    }
+    /// The documented meaning, in English.
+    pub const fn meaning(&self) -> &'static str {
+        match self {
+            Self::AmazonS3 => "Amazon S3",
+            Self::AlibabaCloudOss => "Alibaba Cloud OSS",
+            Self::TencentCloudCos => "Tencent Cloud COS",
+            Self::QiniuCloudKodo => "Qiniu Cloud Kodo",
+            Self::AlibabaCloudVod => "Alibaba Cloud VOD",
+            Self::TencentCloudVod => "Tencent Cloud VOD",
+            Self::HuaweiCloudObs => "Huawei Cloud OBS",
+            Self::GoogleCloudStorage => "Google Cloud Storage",
+            Self::ChinaMobileCloudEos => "China Mobile Cloud EOS",
+            Self::S3Compatible => {
+                "Storage service provider using S3 protocol. You need to fill in the StorageParams property parameter EndPoint."
+            }
+            Self::Unknown(_) => "undocumented value",
+        }
+    }
+    /// The vendor's own (Chinese) description, when the docs give one.
+    pub const fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::AmazonS3 => Some("亚马逊 S3"),
+            Self::AlibabaCloudOss => Some("阿里云 OSS"),
+            Self::TencentCloudCos => Some("腾讯云 COS"),
+            Self::QiniuCloudKodo => Some("七牛云 Kodo"),
+            Self::AlibabaCloudVod => Some("阿里云 Vod"),
+            Self::TencentCloudVod => Some("腾讯云 Vod"),
+            Self::HuaweiCloudObs => Some("华为云 OBS"),
+            Self::GoogleCloudStorage => Some("谷歌云 Cloud Storage"),
+            Self::ChinaMobileCloudEos => Some("移动云 EOS"),
+            Self::S3Compatible => {
+                Some("使用 S3 协议的存储服务提供商，需要填写 StorageParams 属性参数 EndPoint。")
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// True for a value the docs do not define.
+    pub const fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+impl fmt::Display for StorageVendor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown(v) => write!(f, "undocumented value {v:?}"),
+            known => f.write_str(known.meaning()),
+        }
+    }
+}
+
+impl Serialize for StorageVendor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.raw())
+    }
+}
+
+impl<'de> Deserialize<'de> for StorageVendor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        record_core::flex::deserialize::<D, i64>(d).map(Self::from_raw)
+    }
+}
+
+impl From<i64> for StorageVendor {
+    fn from(raw: i64) -> Self {
         Self::from_raw(raw)
     }
 }
@@ -1472,6 +2585,3521 @@ pub struct TaskSummary {
     pub status: Option<TaskStatus>,
 }
 
+/// The `Data` object.
+///
+/// Vendor term: 「`Data` 对象」
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StartRecordResponse/properties/Data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartRecordData {
+    /// Task ID assigned by the cloud recording service, a fixed-length string of 16 bytes. The task ID is a unique identifier for a recording lifecycle process and loses its meaning when recording ends.
+    ///
+    /// Vendor term: 「云录制服务分配的任务 ID，长度固定为 16 个字节的字符串。任务 ID 是对一次录制生命周期过程的唯一标识，结束录制时会失去意义。」
+    ///
+    /// JSON key: `TaskId`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StartRecordResponse/properties/Data/properties/TaskId.
+    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+}
+
+/// The answer of StartRecord: the common envelope.
+///
+/// Vendor term: 「响应参数」
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StartRecordResponse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartRecordResponse {
+    /// Error code.
+    ///
+    /// Vendor term: 「错误码。」
+    ///
+    /// JSON key: `Code`.
+    ///
+    /// Note: Required although the schema marks nothing required (openapi-overlay.toml \[envelope\]): Every ZEGO answer carries Code (the classifier reads it first); the YAML's response schemas list no required field at all. Message and RequestId stay optional so that a missing one never hides the Code.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StartRecordResponse/properties/Code.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// Error description.
+    ///
+    /// Vendor term: 「错误描述。」
+    ///
+    /// JSON key: `Message`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StartRecordResponse/properties/Message.
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Request ID.
+    ///
+    /// Vendor term: 「请求 ID。」
+    ///
+    /// JSON key: `RequestId`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StartRecordResponse/properties/RequestId.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The `Data` object (see `StartRecordData`).
+    ///
+    /// JSON key: `Data`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StartRecordResponse/properties/Data.
+    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<StartRecordData>,
+}
+
+/// The answer of PauseRecord: the common envelope.
+///
+/// Vendor term: 「响应参数」
+///
+/// Source: vendor-docs/zego/{en,zh}-pause-record.yaml #/components/schemas/PauseRecordingResponse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PauseRecordResponse {
+    /// Error code.
+    ///
+    /// Vendor term: 「错误码。」
+    ///
+    /// JSON key: `Code`.
+    ///
+    /// Note: Required although the schema marks nothing required (openapi-overlay.toml \[envelope\]): Every ZEGO answer carries Code (the classifier reads it first); the YAML's response schemas list no required field at all. Message and RequestId stay optional so that a missing one never hides the Code.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-pause-record.yaml #/components/schemas/PauseRecordingResponse/properties/Code.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// Error description.
+    ///
+    /// Vendor term: 「错误描述。」
+    ///
+    /// JSON key: `Message`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-pause-record.yaml #/components/schemas/PauseRecordingResponse/properties/Message.
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Request ID.
+    ///
+    /// Vendor term: 「请求 ID。」
+    ///
+    /// JSON key: `RequestId`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-pause-record.yaml #/components/schemas/PauseRecordingResponse/properties/RequestId.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+/// The answer of ResumeRecord: the common envelope.
+///
+/// Vendor term: 「响应参数」
+///
+/// Source: vendor-docs/zego/{en,zh}-resume-record.yaml #/components/schemas/ResumeRecordingResponse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResumeRecordResponse {
+    /// Error code.
+    ///
+    /// Vendor term: 「错误码。」
+    ///
+    /// JSON key: `Code`.
+    ///
+    /// Note: Required although the schema marks nothing required (openapi-overlay.toml \[envelope\]): Every ZEGO answer carries Code (the classifier reads it first); the YAML's response schemas list no required field at all. Message and RequestId stay optional so that a missing one never hides the Code.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-resume-record.yaml #/components/schemas/ResumeRecordingResponse/properties/Code.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// Error description.
+    ///
+    /// Vendor term: 「错误描述。」
+    ///
+    /// JSON key: `Message`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-resume-record.yaml #/components/schemas/ResumeRecordingResponse/properties/Message.
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Request ID.
+    ///
+    /// Vendor term: 「请求 ID。」
+    ///
+    /// JSON key: `RequestId`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-resume-record.yaml #/components/schemas/ResumeRecordingResponse/properties/RequestId.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+/// The answer of UpdateLayout: the common envelope.
+///
+/// Vendor term: 「响应参数」
+///
+/// Source: vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/UpdateLayoutResponse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateLayoutResponse {
+    /// Error code.
+    ///
+    /// Vendor term: 「错误码。」
+    ///
+    /// JSON key: `Code`.
+    ///
+    /// Note: Required although the schema marks nothing required (openapi-overlay.toml \[envelope\]): Every ZEGO answer carries Code (the classifier reads it first); the YAML's response schemas list no required field at all. Message and RequestId stay optional so that a missing one never hides the Code.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/UpdateLayoutResponse/properties/Code.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// Error description.
+    ///
+    /// Vendor term: 「错误描述。」
+    ///
+    /// JSON key: `Message`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/UpdateLayoutResponse/properties/Message.
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Request ID.
+    ///
+    /// Vendor term: 「请求 ID。」
+    ///
+    /// JSON key: `RequestId`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/UpdateLayoutResponse/properties/RequestId.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+/// The answer of UpdateWhiteboard: the common envelope.
+///
+/// Vendor term: 「响应参数」
+///
+/// Source: vendor-docs/zego/{en,zh}-update-whiteboard.yaml #/components/schemas/UpdateWhiteboardResponse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateWhiteboardResponse {
+    /// Error code.
+    ///
+    /// Vendor term: 「错误码。」
+    ///
+    /// JSON key: `Code`.
+    ///
+    /// Note: Required although the schema marks nothing required (openapi-overlay.toml \[envelope\]): Every ZEGO answer carries Code (the classifier reads it first); the YAML's response schemas list no required field at all. Message and RequestId stay optional so that a missing one never hides the Code.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-whiteboard.yaml #/components/schemas/UpdateWhiteboardResponse/properties/Code.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// Error description.
+    ///
+    /// Vendor term: 「错误描述。」
+    ///
+    /// JSON key: `Message`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-whiteboard.yaml #/components/schemas/UpdateWhiteboardResponse/properties/Message.
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Request ID.
+    ///
+    /// Vendor term: 「请求 ID。」
+    ///
+    /// JSON key: `RequestId`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-whiteboard.yaml #/components/schemas/UpdateWhiteboardResponse/properties/RequestId.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+/// The answer of TakeSnapshot: the common envelope.
+///
+/// Vendor term: 「响应参数」
+///
+/// Source: vendor-docs/zego/{en,zh}-take-snapshot.yaml #/components/schemas/TakeSnapshotResponse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TakeSnapshotResponse {
+    /// Error code.
+    ///
+    /// Vendor term: 「错误码。」
+    ///
+    /// JSON key: `Code`.
+    ///
+    /// Note: Required although the schema marks nothing required (openapi-overlay.toml \[envelope\]): Every ZEGO answer carries Code (the classifier reads it first); the YAML's response schemas list no required field at all. Message and RequestId stay optional so that a missing one never hides the Code.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-take-snapshot.yaml #/components/schemas/TakeSnapshotResponse/properties/Code.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// Error description.
+    ///
+    /// Vendor term: 「错误描述。」
+    ///
+    /// JSON key: `Message`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-take-snapshot.yaml #/components/schemas/TakeSnapshotResponse/properties/Message.
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Request ID.
+    ///
+    /// Vendor term: 「请求 ID。」
+    ///
+    /// JSON key: `RequestId`.
+    ///
+    /// Optional: `None` when the vendor omits it.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-take-snapshot.yaml #/components/schemas/TakeSnapshotResponse/properties/RequestId.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+/// Only applicable to single stream recording mode, specifies the list of stream information to be recorded.
+///
+/// If this field is not specified or the list is empty, all streams in the room are recorded by default.
+///
+/// Vendor term: 「仅适用于单流录制模式，指定要录制的流信息列表。
+///
+/// 若未指定该字段或该列表为空，默认录制房间中所有流。」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Required fields: `StreamId`.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordStreamListItem.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordStreamListItem {
+    /// Stream ID to be recorded.
+    ///
+    /// Vendor term: 「待录制的流 ID。」
+    ///
+    /// JSON key: `StreamId`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordStreamListItem/properties/StreamId.
+    #[serde(rename = "StreamId")]
+    pub stream_id: String,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for RecordStreamListItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordStreamListItem")
+            .field("stream_id", &self.stream_id)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl RecordStreamListItem {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["StreamId"];
+
+    /// A value with the required fields given and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new(stream_id: impl Into<String>) -> Self {
+        Self {
+            stream_id: stream_id.into(),
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Method of filling frames after turning off the camera (while audio continues to be published), only applicable to stream mixing recording.
+///
+/// Vendor term: 「关闭摄像头后（音频持续在推）填充画面的方式，仅适用于混流录制。」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/FillFrame.
+#[derive(Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FillFrame {
+    /// Frame filling mode.
+    ///
+    /// - 1: Fill with last frame (default)
+    /// - 2: Fill with specified color
+    /// - 3: Do not fill frames
+    ///
+    /// > **Note**
+    /// >
+    /// > Regarding FrameFillMode:
+    /// > - Mini program clients only support filling with the last frame and do not support filling with a specified color or not filling frames.
+    /// > - Web clients only support filling with black and do not support filling with the last frame, filling with other colors, or not filling frames.
+    ///
+    /// Vendor term: 「画面填充模式。
+    ///
+    /// - 1：填充最后一帧（默认值）
+    /// - 2：填充指定颜色
+    /// - 3：不填充帧
+    ///
+    /// > **注意**
+    /// >
+    /// > FrameFillMode 相关：
+    /// > - 小程序端仅支持填充最后一帧，不支持填充指定颜色或不填充帧。
+    /// > - web 端仅支持填充黑色，不支持填充最后一帧或填充其它颜色或不填充帧。」
+    ///
+    /// JSON key: `FrameFillMode`.
+    ///
+    /// Checked before sending: one of 1, 2, 3.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `1`.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): An enumerated integer: a named open enum.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/FillFrame/properties/FrameFillMode.
+    #[serde(
+        rename = "FrameFillMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub frame_fill_mode: Option<FrameFillMode>,
+    /// Valid when FrameFillMode is set to 2, used to specify the fill color. Default is black. The first three bytes are RGB color values, and the fourth byte is fixed at 0, i.e., 0xRRGGBB00.
+    ///
+    /// Vendor term: 「FrameFillMode 设置为 2 时有效，用于指定填充颜色，默认为黑色。前三个字节为 RGB 颜色值，第四个字节固定为 0，即 0xRRGGBB00。」
+    ///
+    /// JSON key: `FrameFillColor`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): Colour packed as 0xRRGGBB00 in a field typed int32: any red >= 0x80 (e.g. 0xFF000000) does not fit an i32, so the value is the unsigned 32-bit word, sent as a JSON number (lifecycle/zego.md C-12).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/FillFrame/properties/FrameFillColor.
+    #[serde(
+        rename = "FrameFillColor",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub frame_fill_color: Option<u32>,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for FillFrame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FillFrame")
+            .field("frame_fill_mode", &self.frame_fill_mode)
+            .field("frame_fill_color", &self.frame_fill_color)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl FillFrame {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["FrameFillMode", "FrameFillColor"];
+
+    /// A value with nothing set and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new() -> Self {
+        Self {
+            frame_fill_mode: None,
+            frame_fill_color: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        if let Some(v) = &self.frame_fill_mode {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(format!("{path}.FrameFillMode"), v.raw(), &[1, 2, 3])?;
+                }
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Whiteboard parameters, required when HasWhiteboard is true.
+///
+/// Vendor term: 「白板参数，HasWhiteboard 为 true 时必选。」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Required fields: `HorizontalRatio`, `VerticalRatio`.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/Whiteboard.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Whiteboard {
+    /// Aspect ratio of the original whiteboard (width).
+    ///
+    /// Vendor term: 「原始白板的宽高比（宽）。」
+    ///
+    /// JSON key: `HorizontalRatio`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/Whiteboard/properties/HorizontalRatio.
+    #[serde(rename = "HorizontalRatio")]
+    pub horizontal_ratio: i64,
+    /// Aspect ratio of the original whiteboard (height).
+    ///
+    /// Vendor term: 「原始白板的宽高比（高）。」
+    ///
+    /// JSON key: `VerticalRatio`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/Whiteboard/properties/VerticalRatio.
+    #[serde(rename = "VerticalRatio")]
+    pub vertical_ratio: i64,
+    /// Resolution width of the output video for single stream whiteboard recording. Default is 1280.
+    ///
+    /// Vendor term: 「单流录制白板输出视频的分辨率宽，默认值为 1280。」
+    ///
+    /// JSON key: `Width`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `1280`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/Whiteboard/properties/Width.
+    #[serde(rename = "Width", default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    /// Resolution height of the output video for single stream whiteboard recording. Default is 720.
+    ///
+    /// Vendor term: 「单流录制白板输出视频的分辨率高，默认值为 720。」
+    ///
+    /// JSON key: `Height`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `720`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/Whiteboard/properties/Height.
+    #[serde(rename = "Height", default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    /// ID of the whiteboard to be recorded.
+    ///
+    /// - If you want to record the whiteboard immediately after starting recording, you must specify the whiteboard ID.
+    /// - If you want to start recording without recording the whiteboard first, you can omit this parameter and call the \[Update whiteboard\](/cloud-recording-server/update-whiteboard) API to specify the whiteboard ID when you need to record the whiteboard.
+    ///
+    /// Vendor term: 「录制白板的 ID。
+    ///
+    /// - 如果希望开始录制后立刻录制白板，必须指定白板 ID。
+    /// - 如果希望开始录制后先不录制白板，可不携带该参数，待需要录制白板时调用 \[更新白板\](/cloud-recording-server/update-whiteboard) 接口指定白板 ID。」
+    ///
+    /// JSON key: `WhiteboardId`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/Whiteboard/properties/WhiteboardId.
+    #[serde(
+        rename = "WhiteboardId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub whiteboard_id: Option<String>,
+    /// Whiteboard background color. Default is white. The first three bytes are RGB color values, and the fourth byte is fixed at 0, i.e., 0xRRGGBB00.
+    ///
+    /// Vendor term: 「白板背景颜色，默认为白色。前三个字节为 RGB 颜色值，第四个字节固定为 0，即 0xRRGGBB00。」
+    ///
+    /// JSON key: `BackgroundColor`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): 0xRRGGBB00 in an int32 field; the documented default, white, is 0xFFFFFF00 = 4294967040 > i32::MAX: the unsigned word (lifecycle/zego.md C-12).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/Whiteboard/properties/BackgroundColor.
+    #[serde(
+        rename = "BackgroundColor",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub background_color: Option<u32>,
+    /// Whether to record animated PPT. Default is false.
+    ///
+    /// - true: Record animated PPT, supports recording animation effects and videos in PPT.
+    /// - false: Do not record animated PPT. Animation effects and videos in PPT will not be recorded.
+    ///
+    /// > **Note**
+    /// >
+    /// > Before using the animated PPT recording feature, please contact ZEGOCLOUD sales to enable it for a fee. Otherwise, setting the `IsPPTAnimation` and `PPTAnimationFps` parameters will have no effect.
+    ///
+    /// Vendor term: 「是否录制动态 PPT，默认为 false。
+    ///
+    /// - true：录制动态 PPT，支持录制 PPT 中的动画效果、视频。
+    /// - false：不录制动态 PPT，PPT 中的动画效果、视频不会被录制下来。
+    ///
+    /// > **注意**
+    /// >
+    /// > 使用录制动态 PPT 功能前，请联系 ZEGO 商务人员付费开通。否则，设置 `IsPPTAnimation` 和 `PPTAnimationFps` 参数无效。」
+    ///
+    /// JSON key: `IsPPTAnimation`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `false`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/Whiteboard/properties/IsPPTAnimation.
+    #[serde(
+        rename = "IsPPTAnimation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_ppt_animation: Option<bool>,
+    /// Frame rate for recording animated PPT. Default is 15, valid range is \[1,30\].
+    ///
+    /// Vendor term: 「录制动态 PPT 的帧率，默认值为 15，有效范围 \[1,30\]。」
+    ///
+    /// JSON key: `PPTAnimationFps`.
+    ///
+    /// Checked before sending: 1..=30.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `15`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/Whiteboard/properties/PPTAnimationFps.
+    #[serde(
+        rename = "PPTAnimationFps",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ppt_animation_fps: Option<i64>,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for Whiteboard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Whiteboard")
+            .field("horizontal_ratio", &self.horizontal_ratio)
+            .field("vertical_ratio", &self.vertical_ratio)
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("whiteboard_id", &self.whiteboard_id)
+            .field("background_color", &self.background_color)
+            .field("is_ppt_animation", &self.is_ppt_animation)
+            .field("ppt_animation_fps", &self.ppt_animation_fps)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl Whiteboard {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HorizontalRatio",
+        "VerticalRatio",
+        "Width",
+        "Height",
+        "WhiteboardId",
+        "BackgroundColor",
+        "IsPPTAnimation",
+        "PPTAnimationFps",
+    ];
+
+    /// A value with the required fields given and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new(horizontal_ratio: i64, vertical_ratio: i64) -> Self {
+        Self {
+            horizontal_ratio,
+            vertical_ratio,
+            width: None,
+            height: None,
+            whiteboard_id: None,
+            background_color: None,
+            is_ppt_animation: None,
+            ppt_animation_fps: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        if let Some(v) = &self.ppt_animation_fps {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.PPTAnimationFps"), *v, Some(1), Some(30))?;
+                }
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Custom layout parameters.
+///
+/// Vendor term: 「自定义布局参数。」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Required fields: `Top`, `Left`, `Bottom`, `Right`, `Layer`.
+///
+/// Note: One type for the same-shaped schema of StartRecord and UpdateLayout (the prose of each page is kept).
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixInputListItem; vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/MixInputListItem.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct MixInputListItem {
+    /// StartRecord page: Specifies the ID of the stream to be recorded in this view.
+    ///
+    /// If not specified, recording will be done in the order in which streams join the room.
+    ///
+    /// UpdateLayout page: Specifies the streamID to be displayed in this view. If not specified, streams will be matched in the order they join the room.
+    ///
+    /// Vendor term: 「StartRecord page: 指定在该画面中录制的流的 ID。
+    ///
+    /// 如果未指定，会按照流加入房间的时间顺序进行录制。
+    ///
+    /// UpdateLayout page: 指定在该画面显示的 streamID，如果未指定，会按照流加入房间的时间顺序进行匹配。」
+    ///
+    /// JSON key: `StreamId`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixInputListItem/properties/StreamId; vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/MixInputListItem/properties/StreamId.
+    #[serde(rename = "StreamId", default, skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
+    /// StartRecord page: Type of content displayed in this view.
+    ///
+    /// - 1: Audio and video (default)
+    /// - 2: Whiteboard
+    ///
+    /// Type 2 is only valid when whiteboard recording is enabled. Only one view can be set as whiteboard. Setting two or more will return an error.
+    ///
+    /// UpdateLayout page: The type of content displayed in this view.
+    ///
+    /// - 1: Audio and video (default)
+    /// - 2: Whiteboard
+    ///
+    /// Type 2 is only valid when whiteboard recording is enabled. Only one view can be set as whiteboard; setting two or more will return an error.
+    ///
+    /// Vendor term: 「该画面显示内容的类型。
+    ///
+    /// - 1：音视频（默认值）
+    /// - 2：白板
+    ///
+    /// 类型 2 仅在开启白板录制时有效，仅支持将一个画面设置为白板，超过两个及以上会返回错误。」
+    ///
+    /// JSON key: `ViewType`.
+    ///
+    /// Checked before sending: one of 1, 2.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `1`.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): An enumerated integer: a named open enum.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixInputListItem/properties/ViewType; vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/MixInputListItem/properties/ViewType.
+    #[serde(rename = "ViewType", default, skip_serializing_if = "Option::is_none")]
+    pub view_type: Option<ViewType>,
+    /// StartRecord page: Y-axis coordinate of the upper left corner of this view on the canvas, value range \[0, 1920\].
+    ///
+    /// UpdateLayout page: The y-axis coordinate of the top-left corner of this view on the canvas. Value range is \[0, 1920\], cannot exceed the Bottom value and the canvas height.
+    ///
+    /// Vendor term: 「StartRecord page: 画布上该画面左上角的 y 轴坐标，取值范围 \[0, 1920\]。
+    ///
+    /// UpdateLayout page: 画布上该画面左上角的 y 轴坐标，取值范围 \[0, 1920\]，不能超过 Bottom 的值和画布的高。」
+    ///
+    /// JSON key: `Top`.
+    ///
+    /// Checked before sending: required; 0..=1920.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixInputListItem/properties/Top; vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/MixInputListItem/properties/Top.
+    #[serde(rename = "Top")]
+    pub top: i64,
+    /// StartRecord page: X-axis coordinate of the upper left corner of this view on the canvas, value range \[0, 1920\].
+    ///
+    /// UpdateLayout page: The x-axis coordinate of the top-left corner of this view on the canvas. Value range is \[0, 1920\], cannot exceed the Right value and the canvas width.
+    ///
+    /// Vendor term: 「StartRecord page: 画布上该画面左上角的 x 轴坐标，取值范围 \[0, 1920\]。
+    ///
+    /// UpdateLayout page: 画布上该画面左上角的 x 轴坐标，取值范围 \[0, 1920\]，不能超过 Right 的值和画布的宽。」
+    ///
+    /// JSON key: `Left`.
+    ///
+    /// Checked before sending: required; 0..=1920.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixInputListItem/properties/Left; vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/MixInputListItem/properties/Left.
+    #[serde(rename = "Left")]
+    pub left: i64,
+    /// StartRecord page: Y-axis coordinate of the lower right corner of this view on the canvas, value range \[0, 1920\].
+    ///
+    /// UpdateLayout page: The y-axis coordinate of the bottom-right corner of this view on the canvas. Value range is \[0, 1920\], cannot exceed the canvas height.
+    ///
+    /// Vendor term: 「StartRecord page: 画布上该画面右下角的 y 轴坐标，取值范围 \[0, 1920\]。
+    ///
+    /// UpdateLayout page: 画布上该画面右下角的 y 轴坐标，取值范围 \[0, 1920\]，不能超过画布的高。」
+    ///
+    /// JSON key: `Bottom`.
+    ///
+    /// Checked before sending: required; 0..=1920.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixInputListItem/properties/Bottom; vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/MixInputListItem/properties/Bottom.
+    #[serde(rename = "Bottom")]
+    pub bottom: i64,
+    /// StartRecord page: X-axis coordinate of the lower right corner of this view on the canvas, value range \[0, 1920\].
+    ///
+    /// UpdateLayout page: The x-axis coordinate of the bottom-right corner of this view on the canvas. Value range is \[0, 1920\], cannot exceed the canvas width.
+    ///
+    /// Vendor term: 「StartRecord page: 画布上该画面右下角的 x 轴坐标，取值范围 \[0, 1920\]。
+    ///
+    /// UpdateLayout page: 画布上该画面右下角的 x 轴坐标，取值范围 \[0, 1920\]，不能超过画布的宽。」
+    ///
+    /// JSON key: `Right`.
+    ///
+    /// Checked before sending: required; 0..=1920.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixInputListItem/properties/Right; vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/MixInputListItem/properties/Right.
+    #[serde(rename = "Right")]
+    pub right: i64,
+    /// StartRecord page: Layer priority of this view. When two views overlap, the one with the larger value is displayed on top.
+    ///
+    /// UpdateLayout page: The layer priority of this view. When two views overlap, the one with a larger value is displayed on top.
+    ///
+    /// Vendor term: 「该画面的图层优先级，当两个画面发生重叠时，数值大的显示在上方。」
+    ///
+    /// JSON key: `Layer`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixInputListItem/properties/Layer; vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/MixInputListItem/properties/Layer.
+    #[serde(rename = "Layer")]
+    pub layer: i64,
+    /// How to handle when the actual video stream aspect ratio is inconsistent with the view.
+    ///
+    /// - 1: Crop mode. In this mode, priority is given to ensuring the view is filled. After the original video is scaled proportionally to fill the view, content exceeding the view on all sides will be cropped. (Default)
+    /// - 2: Scale mode. In this mode, priority is given to ensuring the integrity of the original video. After the original video is scaled proportionally to fill the view, black borders will be added on all sides.
+    ///
+    /// Vendor term: 「实际视频流宽高比与画面不一致时的处理方式。
+    ///
+    /// - 1：裁剪模式，该模式下优先保证画面被填满，原视频等比缩放填满画面后，四周超出画面的内容会被裁剪。（默认值）
+    /// - 2：缩放模式，该模式下优先保证原视频的完整性，原视频等比缩放填满画面后，四周会补一圈黑边。」
+    ///
+    /// JSON key: `FillMode`.
+    ///
+    /// Checked before sending: one of 1, 2.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `1`.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): An enumerated integer: a named open enum.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixInputListItem/properties/FillMode; vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/MixInputListItem/properties/FillMode.
+    #[serde(rename = "FillMode", default, skip_serializing_if = "Option::is_none")]
+    pub fill_mode: Option<FillMode>,
+    /// StartRecord page: URL address of the stream view background image. Only takes effect when the StreamId parameter is specified. This background image will be displayed when the stream specified in custom layout does not exist or is interrupted.
+    ///
+    /// - It is recommended that the background image size matches the set stream view size. If the two are inconsistent, the background image will be stretched or compressed to fill the entire view.
+    /// - Background image format supports JPG and PNG, size cannot exceed 5MB. If the background image download fails, the setting will not take effect.
+    /// - URL supports HTTP and HTTPS protocols.
+    ///
+    /// UpdateLayout page: The URL address of the stream view background image, only takes effect when the \[StreamId\] parameter is specified. This background image will be displayed when the stream specified in the custom layout does not exist or the stream is interrupted.
+    ///
+    /// - It is recommended that the background image resolution matches the stream view resolution. If the two resolutions are inconsistent, the background image will be stretched or compressed to fill the entire view.
+    /// - Background image format supports JPG and PNG, size cannot exceed 5MB. If the background image download fails, the setting will not take effect.
+    /// - URL supports HTTP and HTTPS protocols.
+    ///
+    /// Vendor term: 「StartRecord page: 流画面背景图的 URL 地址，仅当指定了 StreamId 参数时生效。自定义布局指定的流不存在或者流中断时会显示该背景图。
+    ///
+    /// - 建议背景图的大小和设置的流的画面大小一致，若两者不一致，背景图会被拉伸或压缩以填满整个画面。
+    /// - 背景图格式支持 JPG 和 PNG，大小不能超过 5MB，如背景图下载失败，则设置不生效。
+    /// - URL 支持 HTTP 和 HTTPS 协议。
+    ///
+    /// UpdateLayout page: 流画面背景图的 URL 地址，仅当指定了 \[StreamId\] 参数时生效。自定义布局指定的流不存在或者流中断时会显示该背景图。
+    ///
+    /// - 建议背景图的分辨率与流画面分辨率一致，如两者分辨率不一致，背景图会被拉伸或压缩以填满整个画面。
+    /// - 背景图格式支持 JPG 和 PNG，大小不能超过 5MB，如背景图下载失败，则设置不生效。
+    /// - URL 支持 HTTP 和 HTTPS 协议。」
+    ///
+    /// JSON key: `BackgroundImage`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixInputListItem/properties/BackgroundImage; vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/MixInputListItem/properties/BackgroundImage.
+    #[serde(
+        rename = "BackgroundImage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub background_image: Option<String>,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for MixInputListItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MixInputListItem")
+            .field("stream_id", &self.stream_id)
+            .field("view_type", &self.view_type)
+            .field("top", &self.top)
+            .field("left", &self.left)
+            .field("bottom", &self.bottom)
+            .field("right", &self.right)
+            .field("layer", &self.layer)
+            .field("fill_mode", &self.fill_mode)
+            .field("background_image", &self.background_image)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl MixInputListItem {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "StreamId",
+        "ViewType",
+        "Top",
+        "Left",
+        "Bottom",
+        "Right",
+        "Layer",
+        "FillMode",
+        "BackgroundImage",
+    ];
+
+    /// A value with the required fields given and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new(top: i64, left: i64, bottom: i64, right: i64, layer: i64) -> Self {
+        Self {
+            stream_id: None,
+            view_type: None,
+            top,
+            left,
+            bottom,
+            right,
+            layer,
+            fill_mode: None,
+            background_image: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        if let Some(v) = &self.view_type {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(format!("{path}.ViewType"), v.raw(), &[1, 2])?;
+                }
+            }
+        }
+        {
+            let v = &self.top;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.Top"), *v, Some(0), Some(1920))?;
+                }
+            }
+        }
+        {
+            let v = &self.left;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.Left"), *v, Some(0), Some(1920))?;
+                }
+            }
+        }
+        {
+            let v = &self.bottom;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.Bottom"), *v, Some(0), Some(1920))?;
+                }
+            }
+        }
+        {
+            let v = &self.right;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.Right"), *v, Some(0), Some(1920))?;
+                }
+            }
+        }
+        if let Some(v) = &self.fill_mode {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(format!("{path}.FillMode"), v.raw(), &[1, 2])?;
+                }
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Output video parameters; this parameter is required when StreamType is 2, 3, or 4.
+///
+/// Vendor term: 「输出视频参数；StreamType 为 2、3、4 时，此参数必选。」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Required fields: `Width`, `Height`, `Bitrate`.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputVideoConfig.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct MixOutputVideoConfig {
+    /// Resolution width of the output video, in pixels.
+    ///
+    /// Width must be less than or equal to 1920, and the product of Width and Height cannot exceed 1920 * 1080, otherwise an error will be returned.
+    ///
+    /// Unit: px.
+    ///
+    /// Vendor term: 「输出视频的分辨率宽，单位为像素。
+    ///
+    /// Width 取值小于或等于 1920，且 Width 和 Height 的乘积不能超过 1920 * 1080，否则会报错。」
+    ///
+    /// JSON key: `Width`.
+    ///
+    /// Checked before sending: required; 1..=1920.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): The schema gives only a maximum; a width of 0 or less cannot describe a video (and the area rule Width x Height <= 1920 x 1080 assumes positive sides).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputVideoConfig/properties/Width.
+    #[serde(rename = "Width")]
+    pub width: i64,
+    /// Resolution height of the output video, in pixels.
+    ///
+    /// Height must be less than or equal to 1920, and the product of Width and Height cannot exceed 1920 * 1080, otherwise an error will be returned.
+    ///
+    /// Unit: px.
+    ///
+    /// Vendor term: 「输出视频的分辨率高，单位为像素。
+    ///
+    /// Height 取值小于或等于 1920，且 Width 和 Height 的乘积不能超过 1920 * 1080，否则会报错。」
+    ///
+    /// JSON key: `Height`.
+    ///
+    /// Checked before sending: required; 1..=1920.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): As Width: the schema gives only a maximum.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputVideoConfig/properties/Height.
+    #[serde(rename = "Height")]
+    pub height: i64,
+    /// Output video frame rate. Default is 15, valid range \[5,30\].
+    ///
+    /// Vendor term: 「输出视频的帧率，默认 15，有效范围 \[5,30\]。」
+    ///
+    /// JSON key: `Fps`.
+    ///
+    /// Checked before sending: 5..=30.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `15`.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): Listed as required and given a default of 15 by both schema and prose (lifecycle/zego.md C-11): a default only means something for an omitted field, so an omitted Fps is accepted (ZEGO uses 15).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputVideoConfig/properties/Fps.
+    #[serde(rename = "Fps", default, skip_serializing_if = "Option::is_none")]
+    pub fps: Option<i64>,
+    /// Output video bitrate, in bps. For example, to set the bitrate to 1.5 Mbps, you need to set this parameter to 1500*1000, which is 1500000.
+    ///
+    /// Unit: bps.
+    ///
+    /// Vendor term: 「输出视频的码率，单位：bps。例如要设置码率为 1.5 Mbps 时，需要设置此参数为 1500*1000，也就是 1500000。」
+    ///
+    /// JSON key: `Bitrate`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputVideoConfig/properties/Bitrate.
+    #[serde(rename = "Bitrate")]
+    pub bitrate: i64,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for MixOutputVideoConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MixOutputVideoConfig")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("fps", &self.fps)
+            .field("bitrate", &self.bitrate)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl MixOutputVideoConfig {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["Width", "Height", "Fps", "Bitrate"];
+
+    /// A value with the required fields given and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new(width: i64, height: i64, bitrate: i64) -> Self {
+        Self {
+            width,
+            height,
+            fps: None,
+            bitrate,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        {
+            let v = &self.width;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.Width"), *v, Some(1), Some(1920))?;
+                }
+            }
+        }
+        {
+            let v = &self.height;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.Height"), *v, Some(1), Some(1920))?;
+                }
+            }
+        }
+        if let Some(v) = &self.fps {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.Fps"), *v, Some(5), Some(30))?;
+                }
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// The `MixOutputAudioConfig` object.
+///
+/// Vendor term: 「`MixOutputAudioConfig` 对象」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputAudioConfig.
+#[derive(Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct MixOutputAudioConfig {
+    /// Audio bitrate. Default is 48000 bps.
+    ///
+    /// Unit: bps.
+    ///
+    /// Vendor term: 「音频码率，默认值为 48000 bps。」
+    ///
+    /// JSON key: `Bitrate`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `48000`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputAudioConfig/properties/Bitrate.
+    #[serde(rename = "Bitrate", default, skip_serializing_if = "Option::is_none")]
+    pub bitrate: Option<i64>,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for MixOutputAudioConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MixOutputAudioConfig")
+            .field("bitrate", &self.bitrate)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl MixOutputAudioConfig {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["Bitrate"];
+
+    /// A value with nothing set and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new() -> Self {
+        Self {
+            bitrate: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Watermark layout configuration.
+///
+/// Vendor term: 「水印布局配置。」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Required fields: `Left`, `Top`, `Right`, `Bottom`.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputWatermarkImageConfig.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct MixOutputWatermarkImageConfig {
+    /// X-axis coordinate of the upper left corner of the watermark on the canvas, value range \[0, 1920\], cannot exceed the value of Right and the width of the canvas.
+    ///
+    /// Vendor term: 「画布上该水印左上角的 x 轴坐标，取值范围 \[0, 1920\]，不能超过 Right 的值和画布的宽。」
+    ///
+    /// JSON key: `Left`.
+    ///
+    /// Checked before sending: required; 0..=1920.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputWatermarkImageConfig/properties/Left.
+    #[serde(rename = "Left")]
+    pub left: i64,
+    /// Y-axis coordinate of the upper left corner of the watermark on the canvas, value range \[0, 1920\], cannot exceed the value of Bottom and the height of the canvas.
+    ///
+    /// Vendor term: 「画布上该水印左上角的 y 轴坐标，取值范围 \[0, 1920\]，不能超过 Bottom 的值和画布的高。」
+    ///
+    /// JSON key: `Top`.
+    ///
+    /// Checked before sending: required; 0..=1920.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputWatermarkImageConfig/properties/Top.
+    #[serde(rename = "Top")]
+    pub top: i64,
+    /// X-axis coordinate of the lower right corner of the watermark on the canvas, value range \[0, 1920\], cannot exceed the width of the canvas.
+    ///
+    /// Vendor term: 「画布上该水印右下角的 x 轴坐标，取值范围 \[0, 1920\]，不能超过画布的宽。」
+    ///
+    /// JSON key: `Right`.
+    ///
+    /// Checked before sending: required; 0..=1920.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputWatermarkImageConfig/properties/Right.
+    #[serde(rename = "Right")]
+    pub right: i64,
+    /// Y-axis coordinate of the lower right corner of the watermark on the canvas, value range \[0, 1920\], cannot exceed the height of the canvas.
+    ///
+    /// Vendor term: 「画布上该水印右下角的 y 轴坐标，取值范围 \[0, 1920\]，不能超过画布的高。」
+    ///
+    /// JSON key: `Bottom`.
+    ///
+    /// Checked before sending: required; 0..=1920.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputWatermarkImageConfig/properties/Bottom.
+    #[serde(rename = "Bottom")]
+    pub bottom: i64,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for MixOutputWatermarkImageConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MixOutputWatermarkImageConfig")
+            .field("left", &self.left)
+            .field("top", &self.top)
+            .field("right", &self.right)
+            .field("bottom", &self.bottom)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl MixOutputWatermarkImageConfig {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["Left", "Top", "Right", "Bottom"];
+
+    /// A value with the required fields given and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new(left: i64, top: i64, right: i64, bottom: i64) -> Self {
+        Self {
+            left,
+            top,
+            right,
+            bottom,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        {
+            let v = &self.left;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.Left"), *v, Some(0), Some(1920))?;
+                }
+            }
+        }
+        {
+            let v = &self.top;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.Top"), *v, Some(0), Some(1920))?;
+                }
+            }
+        }
+        {
+            let v = &self.right;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.Right"), *v, Some(0), Some(1920))?;
+                }
+            }
+        }
+        {
+            let v = &self.bottom;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.Bottom"), *v, Some(0), Some(1920))?;
+                }
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Timestamp watermark configuration. After configuration, the timestamp watermark is displayed in the upper right corner of the video in the format yyyy-MM-dd HH:mm.
+///
+/// Vendor term: 「时间水印配置。配置后，时间水印显示在视频右上角，格式为 yyyy-MM-dd HH:mm。」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Required fields: `FontSize`.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputWatermarkTimestampConfig.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct MixOutputWatermarkTimestampConfig {
+    /// Font size, value range \[12, 100\], in px.
+    ///
+    /// Unit: px.
+    ///
+    /// Vendor term: 「字体大小，取值范围 \[12, 100\]，单位 px。」
+    ///
+    /// JSON key: `FontSize`.
+    ///
+    /// Checked before sending: required; 12..=100.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixOutputWatermarkTimestampConfig/properties/FontSize.
+    #[serde(rename = "FontSize")]
+    pub font_size: i64,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for MixOutputWatermarkTimestampConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MixOutputWatermarkTimestampConfig")
+            .field("font_size", &self.font_size)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl MixOutputWatermarkTimestampConfig {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["FontSize"];
+
+    /// A value with the required fields given and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new(font_size: i64) -> Self {
+        Self {
+            font_size,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        {
+            let v = &self.font_size;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.FontSize"), *v, Some(12), Some(100))?;
+                }
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Custom stream parameters.
+///
+/// Vendor term: 「自定义流参数。」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StreamConfigListItem.
+#[derive(Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct StreamConfigListItem {
+    /// Stream ID. If StreamId is empty, it indicates setting the default value of the parameter. Other streams that do not appear in StreamConfigList will use the parameter default value.
+    ///
+    /// Vendor term: 「流 ID。如果 StreamId 为空，表示设置参数的默认值，其他没有在 StreamConfigList 中出现的流会使用参数默认值。」
+    ///
+    /// JSON key: `StreamId`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StreamConfigListItem/properties/StreamId.
+    #[serde(rename = "StreamId", default, skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
+    /// Stream recording type. Only takes effect when StreamType in RecordInputParams equals 3 or 4.
+    ///
+    /// - 0: Default type
+    /// - 1: Audio
+    /// - 2: Video
+    /// - 3: Audio and video
+    ///
+    /// Vendor term: 「流录制类型，仅在 RecordInputParams 中的 StreamType 等于 3 或 4 生效。
+    ///
+    /// - 0：默认类型
+    /// - 1：音频
+    /// - 2：视频
+    /// - 3：音视频」
+    ///
+    /// JSON key: `StreamType`.
+    ///
+    /// Checked before sending: one of 0, 1, 2, 3.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): Values 0-3 with other meanings than RecordInputParams.StreamType (0 = default, 3 = audio and video): its own enum, not StreamType.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StreamConfigListItem/properties/StreamType.
+    #[serde(
+        rename = "StreamType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stream_type: Option<StreamConfigType>,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for StreamConfigListItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamConfigListItem")
+            .field("stream_id", &self.stream_id)
+            .field("stream_type", &self.stream_type)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl StreamConfigListItem {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["StreamId", "StreamType"];
+
+    /// A value with nothing set and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new() -> Self {
+        Self {
+            stream_id: None,
+            stream_type: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        if let Some(v) = &self.stream_type {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(format!("{path}.StreamType"), v.raw(), &[0, 1, 2, 3])?;
+                }
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Stream mixing parameters, required when RecordMode is 2.
+///
+/// Vendor term: 「混流参数，RecordMode 为 2 时必选。」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Required fields: `MixOutputStreamId`.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct MixConfig {
+    /// Layout mode.
+    ///
+    /// - 1: Custom layout, MixInputList must be specified
+    /// - 2: (Default) Equal division layout
+    /// - 3: Horizontal layout
+    /// - 4: Vertical layout
+    /// - 5: Floating layout
+    ///
+    /// Vendor term: 「布局方式。
+    ///
+    /// - 1：自定义布局，必须指定 MixInputList
+    /// - 2：（默认）平分布局
+    /// - 3：水平布局
+    /// - 4：垂直布局
+    /// - 5：悬浮布局」
+    ///
+    /// JSON key: `MixMode`.
+    ///
+    /// Checked before sending: one of 1, 2, 3, 4, 5.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `2`.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): An enumerated integer: a named open enum (shared with UpdateLayout.MixMode, same values and meanings).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/MixMode.
+    #[serde(rename = "MixMode", default, skip_serializing_if = "Option::is_none")]
+    pub mix_mode: Option<MixMode>,
+    /// Custom layout parameters.
+    ///
+    /// Vendor term: 「自定义布局参数。」
+    ///
+    /// JSON key: `MixInputList`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/MixInputList.
+    #[serde(
+        rename = "MixInputList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mix_input_list: Option<Vec<MixInputListItem>>,
+    /// (Applicable when MixMode in MixConfig is not 1, i.e., not custom layout)
+    ///
+    /// How to handle when the actual video stream aspect ratio is inconsistent with the view.
+    ///
+    /// - 1: Crop mode. In this mode, priority is given to ensuring the view is filled. After the original video is scaled proportionally to fill the view, content exceeding the view on all sides will be cropped. (Default)
+    /// - 2: Scale mode. In this mode, priority is given to ensuring the integrity of the original video. After the original video is scaled proportionally to fill the view, black borders will be added on all sides.
+    ///
+    /// > **Note**
+    /// >
+    /// > To learn about `FillMode` applicable to custom layout, please refer to `mixinputlist.FillMode`.
+    ///
+    /// Vendor term: 「(适用于 MixConfig 中的 MixMode 不为 1，即不是自定义布局时)
+    ///
+    /// 实际视频流宽高比与画面不一致时的处理方式。
+    ///
+    /// - 1：裁剪模式，该模式下优先保证画面被填满，原视频等比缩放填满画面后，四周超出画面的内容会被裁剪。（默认值）
+    /// - 2：缩放模式，该模式下优先保证原视频的完整性，原视频等比缩放填满画面后，四周会补一圈黑边。
+    ///
+    /// > **说明**
+    /// >
+    /// > 如需了解适用于自定义布局的 `FillMode`，请参考 `mixinputlist.FillMode`。」
+    ///
+    /// JSON key: `FillMode`.
+    ///
+    /// Checked before sending: one of 1, 2.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `1`.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): Same values and meanings as MixInputListItem.FillMode (crop / fit).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/FillMode.
+    #[serde(rename = "FillMode", default, skip_serializing_if = "Option::is_none")]
+    pub fill_mode: Option<FillMode>,
+    /// Specifies the stream ID for mixed stream output, which will be part of OutputFileRule.
+    ///
+    /// Vendor term: 「指定混流输出的流 ID，将作为 OutputFileRule 中的一部分。」
+    ///
+    /// JSON key: `MixOutputStreamId`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/MixOutputStreamId.
+    #[serde(rename = "MixOutputStreamId")]
+    pub mix_output_stream_id: String,
+    /// Output video parameters; this parameter is required when StreamType is 2, 3, or 4.
+    ///
+    /// Vendor term: 「输出视频参数；StreamType 为 2、3、4 时，此参数必选。」
+    ///
+    /// JSON key: `MixOutputVideoConfig`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/MixOutputVideoConfig.
+    #[serde(
+        rename = "MixOutputVideoConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mix_output_video_config: Option<MixOutputVideoConfig>,
+    /// The `MixOutputAudioConfig` object (see `MixOutputAudioConfig`).
+    ///
+    /// JSON key: `MixOutputAudioConfig`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/MixOutputAudioConfig.
+    #[serde(
+        rename = "MixOutputAudioConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mix_output_audio_config: Option<MixOutputAudioConfig>,
+    /// Recording background color. Default is black. The first three bytes are RGB color values, and the fourth byte is fixed at 0, i.e., 0xRRGGBB00.
+    ///
+    /// Vendor term: 「录制背景颜色，默认为黑色。前三个字节为 RGB 颜色值，第四个字节固定为 0，即 0xRRGGBB00。」
+    ///
+    /// JSON key: `MixOutputBackgroundColor`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): 0xRRGGBB00 in an int32 field: the unsigned word (lifecycle/zego.md C-12).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/MixOutputBackgroundColor.
+    #[serde(
+        rename = "MixOutputBackgroundColor",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mix_output_background_color: Option<u32>,
+    /// URL address of the video canvas background image.
+    ///
+    /// - It is recommended that the background image resolution matches the output video resolution. If the two resolutions are inconsistent, the background image will be stretched or compressed to fill the entire view.
+    /// - Background image format supports JPG and PNG, size cannot exceed 5MB. If the background image download fails, the setting will not take effect.
+    /// - URL supports HTTP and HTTPS protocols.
+    ///
+    /// Vendor term: 「视频画布背景图的 URL 地址。
+    ///
+    /// - 建议背景图的分辨率与输出视频分辨率一致，如两者分辨率不一致，背景图会被拉伸或压缩以填满整个画面。
+    /// - 背景图格式支持 JPG 和 PNG，大小不能超过 5MB，如背景图下载失败，则设置不生效。
+    /// - URL 支持 HTTP 和 HTTPS 协议。」
+    ///
+    /// JSON key: `MixOutputBackgroundImage`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/MixOutputBackgroundImage.
+    #[serde(
+        rename = "MixOutputBackgroundImage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mix_output_background_image: Option<String>,
+    /// When MixMode is set to 3, 4, or 5, used to specify the stream ID to display in the large view.
+    ///
+    /// Vendor term: 「MixMode 设为 3、4、5 时，用于指定显示大画面的流 ID。」
+    ///
+    /// JSON key: `MixMaxResolutionStreamId`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/MixMaxResolutionStreamId.
+    #[serde(
+        rename = "MixMaxResolutionStreamId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mix_max_resolution_stream_id: Option<String>,
+    /// URL address of the watermark image.
+    ///
+    /// - It is recommended that the watermark image size matches the set watermark layout size. If the two are inconsistent, the watermark image will be stretched to fill the watermark layout position.
+    /// - Watermark image format supports JPG and PNG, size cannot exceed 5MB. If the watermark image download fails, the setting will not take effect.
+    /// - URL supports HTTP and HTTPS protocols.
+    ///
+    /// Vendor term: 「水印图片的 URL 地址。
+    ///
+    /// - 建议水印图片的大小和设置的水印布局大小一致，若两者不一致，水印图片会被拉伸以填满水印布局的位置。
+    /// - 水印图片格式支持 JPG 和 PNG，大小不能超过 5MB，如水印图片下载失败，则设置不生效。
+    /// - URL 支持 HTTP 和 HTTPS 协议。」
+    ///
+    /// JSON key: `MixOutputWatermarkImage`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/MixOutputWatermarkImage.
+    #[serde(
+        rename = "MixOutputWatermarkImage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mix_output_watermark_image: Option<String>,
+    /// Watermark layout configuration.
+    ///
+    /// Vendor term: 「水印布局配置。」
+    ///
+    /// JSON key: `MixOutputWatermarkImageConfig`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/MixOutputWatermarkImageConfig.
+    #[serde(
+        rename = "MixOutputWatermarkImageConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mix_output_watermark_image_config: Option<MixOutputWatermarkImageConfig>,
+    /// URL address of the default background image for stream view. When the FillBlank parameter is true and FrameFillMode = 3, this background image will be displayed when the specified stream does not exist or is interrupted, and the recording mode is stream mixing recording.
+    ///
+    /// - In custom layout, if the BackgroundImage parameter is set for a specified stream ID, BackgroundImage will be displayed with priority.
+    /// - It is recommended that the background image size matches the set stream view size. If the two are inconsistent, the background image will be stretched or compressed to fill the entire view.
+    /// - Background image format supports JPG and PNG, size cannot exceed 5MB. If the background image download fails, the setting will not take effect.
+    /// - URL supports HTTP and HTTPS protocols.
+    ///
+    /// Vendor term: 「流画面默认背景图的 URL 地址，当 FillBlank 参数为 true 且 FrameFillMode = 3 时，指定流不存在或者流中断，且录制模式为混流录制时，会显示该背景图。
+    ///
+    /// - 自定义布局时，若对指定流 ID 设置了 BackgroundImage 参数，则优先显示 BackgroundImage。
+    /// - 建议背景图的大小和设置的流的画面大小一致，若两者不一致，背景图会被拉伸或压缩以填满整个画面。
+    /// - 背景图格式支持 JPG 和 PNG，大小不能超过 5MB，如背景图下载失败，则设置不生效。
+    /// - URL 支持 HTTP 和 HTTPS 协议。」
+    ///
+    /// JSON key: `DefaultMixStreamBackgroundImage`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/DefaultMixStreamBackgroundImage.
+    #[serde(
+        rename = "DefaultMixStreamBackgroundImage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_mix_stream_background_image: Option<String>,
+    /// Whether to start recording immediately after the recording task is started. Default is false, which means recording starts after streams are published in the room.
+    /// - true: Start recording immediately after the recording task is started.
+    /// - false: After the recording task is started, wait for streams to be published in the room before starting recording.
+    ///
+    /// Vendor term: 「录制任务启动后，是否立即开始录制。默认为 false，表示房间内进行推流后，开始录制。
+    /// - true：录制任务启动后，立即开始录制。
+    /// - false：录制任务启动后，等房间内进行推流后，开始录制。」
+    ///
+    /// JSON key: `IsAlwaysMix`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `false`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/IsAlwaysMix.
+    #[serde(
+        rename = "IsAlwaysMix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_always_mix: Option<bool>,
+    /// Timestamp watermark configuration. After configuration, the timestamp watermark is displayed in the upper right corner of the video in the format yyyy-MM-dd HH:mm.
+    ///
+    /// Vendor term: 「时间水印配置。配置后，时间水印显示在视频右上角，格式为 yyyy-MM-dd HH:mm。」
+    ///
+    /// JSON key: `MixOutputWatermarkTimestampConfig`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/MixOutputWatermarkTimestampConfig.
+    #[serde(
+        rename = "MixOutputWatermarkTimestampConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mix_output_watermark_timestamp_config: Option<MixOutputWatermarkTimestampConfig>,
+    /// Whether to record sound wave information after the recording task is started. Default is false.
+    ///
+    /// - true: After the recording task is started, record the sound wave information of all current streams every 1 second.
+    /// - false: After the recording task is started, do not record sound wave information.
+    ///
+    /// Sound wave information will be written to a separate file in JSON format. The file name is the same as the recording file name with a .sw suffix. After the recording task ends, it will be uploaded to the specified cloud storage location together with the recording file.
+    ///
+    /// Vendor term: 「录制任务启动后，是否记录音浪信息。默认为 false。
+    ///
+    /// - true：录制任务启动后，每间隔 1 秒记录当前所有流的音浪信息。
+    /// - false：录制任务启动后，不记录音浪信息。
+    ///
+    /// 音浪信息会以 JSON 格式写入到一个独立的文件中，文件名称与录制文件名称一致，后缀为.sw，在录制任务结束后，和录制文件一起上传到指定的云存储位置。」
+    ///
+    /// JSON key: `RecordSoundWave`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `false`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/RecordSoundWave.
+    #[serde(
+        rename = "RecordSoundWave",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub record_sound_wave: Option<bool>,
+    /// Sound wave information type. This parameter only takes effect when RecordSoundWave is true.
+    ///
+    /// - 0: Record stream ID information (default). Example: `{"time":10, "sound_wave":\[{"stream_id":"s1", "volume":0}\]}`
+    /// - 1: Record user ID information. Example: `{"time":10, "sound_wave":\[{"user_id":"u1", "volume":0}\]}`
+    ///
+    /// Vendor term: 「音浪信息类型。仅当 RecordSoundWave 为 true 时，此参数生效。
+    ///
+    /// - 0：记录流 ID 信息（默认值）。示例：`{"time":10, "sound_wave":\[{"stream_id":"s1", "volume":0}\]}`
+    /// - 1：记录用户 ID 信息。示例：`{"time":10, "sound_wave":\[{"user_id":"u1", "volume":0}\]}`」
+    ///
+    /// JSON key: `SoundWaveType`.
+    ///
+    /// Checked before sending: one of 0, 1.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `0`.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): An enumerated integer: a named open enum.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/SoundWaveType.
+    #[serde(
+        rename = "SoundWaveType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sound_wave_type: Option<SoundWaveType>,
+    /// Custom stream parameters.
+    ///
+    /// Vendor term: 「自定义流参数。」
+    ///
+    /// JSON key: `StreamConfigList`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/StreamConfigList.
+    #[serde(
+        rename = "StreamConfigList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stream_config_list: Option<Vec<StreamConfigListItem>>,
+    /// Timeout for waiting for input streams, in milliseconds. During this period, the ZEGOCLOUD server waits to obtain input streams before starting stream mixing. If the timeout is reached and no input stream is received, stream mixing will start automatically.
+    ///
+    /// Unit: ms.
+    ///
+    /// Vendor term: 「等待输入流的超时时间，单位为毫秒。在此期间，ZEGO 服务端等待获取输入流后才开始混流。若超时仍未收到输入流，混流将自动开始。」
+    ///
+    /// JSON key: `ClearInputStreamTimeout`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/MixConfig/properties/ClearInputStreamTimeout.
+    #[serde(
+        rename = "ClearInputStreamTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub clear_input_stream_timeout: Option<i64>,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for MixConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MixConfig")
+            .field("mix_mode", &self.mix_mode)
+            .field("mix_input_list", &self.mix_input_list)
+            .field("fill_mode", &self.fill_mode)
+            .field("mix_output_stream_id", &self.mix_output_stream_id)
+            .field("mix_output_video_config", &self.mix_output_video_config)
+            .field("mix_output_audio_config", &self.mix_output_audio_config)
+            .field(
+                "mix_output_background_color",
+                &self.mix_output_background_color,
+            )
+            .field(
+                "mix_output_background_image",
+                &self.mix_output_background_image,
+            )
+            .field(
+                "mix_max_resolution_stream_id",
+                &self.mix_max_resolution_stream_id,
+            )
+            .field(
+                "mix_output_watermark_image",
+                &self.mix_output_watermark_image,
+            )
+            .field(
+                "mix_output_watermark_image_config",
+                &self.mix_output_watermark_image_config,
+            )
+            .field(
+                "default_mix_stream_background_image",
+                &self.default_mix_stream_background_image,
+            )
+            .field("is_always_mix", &self.is_always_mix)
+            .field(
+                "mix_output_watermark_timestamp_config",
+                &self.mix_output_watermark_timestamp_config,
+            )
+            .field("record_sound_wave", &self.record_sound_wave)
+            .field("sound_wave_type", &self.sound_wave_type)
+            .field("stream_config_list", &self.stream_config_list)
+            .field(
+                "clear_input_stream_timeout",
+                &self.clear_input_stream_timeout,
+            )
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl MixConfig {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MixMode",
+        "MixInputList",
+        "FillMode",
+        "MixOutputStreamId",
+        "MixOutputVideoConfig",
+        "MixOutputAudioConfig",
+        "MixOutputBackgroundColor",
+        "MixOutputBackgroundImage",
+        "MixMaxResolutionStreamId",
+        "MixOutputWatermarkImage",
+        "MixOutputWatermarkImageConfig",
+        "DefaultMixStreamBackgroundImage",
+        "IsAlwaysMix",
+        "MixOutputWatermarkTimestampConfig",
+        "RecordSoundWave",
+        "SoundWaveType",
+        "StreamConfigList",
+        "ClearInputStreamTimeout",
+    ];
+
+    /// A value with the required fields given and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new(mix_output_stream_id: impl Into<String>) -> Self {
+        Self {
+            mix_mode: None,
+            mix_input_list: None,
+            fill_mode: None,
+            mix_output_stream_id: mix_output_stream_id.into(),
+            mix_output_video_config: None,
+            mix_output_audio_config: None,
+            mix_output_background_color: None,
+            mix_output_background_image: None,
+            mix_max_resolution_stream_id: None,
+            mix_output_watermark_image: None,
+            mix_output_watermark_image_config: None,
+            default_mix_stream_background_image: None,
+            is_always_mix: None,
+            mix_output_watermark_timestamp_config: None,
+            record_sound_wave: None,
+            sound_wave_type: None,
+            stream_config_list: None,
+            clear_input_stream_timeout: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        if let Some(v) = &self.mix_mode {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(format!("{path}.MixMode"), v.raw(), &[1, 2, 3, 4, 5])?;
+                }
+            }
+        }
+        if let Some(v) = &self.mix_input_list {
+            for (i, v) in v.iter().enumerate() {
+                v.validate_at(&format!("{path}.MixInputList[{i}]"), unknown, limits)?;
+            }
+        }
+        if let Some(v) = &self.fill_mode {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(format!("{path}.FillMode"), v.raw(), &[1, 2])?;
+                }
+            }
+        }
+        if let Some(v) = &self.mix_output_video_config {
+            {
+                v.validate_at(&format!("{path}.MixOutputVideoConfig"), unknown, limits)?;
+            }
+        }
+        if let Some(v) = &self.mix_output_audio_config {
+            {
+                v.validate_at(&format!("{path}.MixOutputAudioConfig"), unknown, limits)?;
+            }
+        }
+        if let Some(v) = &self.mix_output_watermark_image_config {
+            {
+                v.validate_at(
+                    &format!("{path}.MixOutputWatermarkImageConfig"),
+                    unknown,
+                    limits,
+                )?;
+            }
+        }
+        if let Some(v) = &self.mix_output_watermark_timestamp_config {
+            {
+                v.validate_at(
+                    &format!("{path}.MixOutputWatermarkTimestampConfig"),
+                    unknown,
+                    limits,
+                )?;
+            }
+        }
+        if let Some(v) = &self.sound_wave_type {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(format!("{path}.SoundWaveType"), v.raw(), &[0, 1])?;
+                }
+            }
+        }
+        if let Some(v) = &self.stream_config_list {
+            for (i, v) in v.iter().enumerate() {
+                v.validate_at(&format!("{path}.StreamConfigList[{i}]"), unknown, limits)?;
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// > **Note**
+/// >
+/// >
+///
+/// - `FillBlank` and `MaxIdleTime` have different scopes:
+///
+/// - `FillBlank`: Applies to the stream itself. As long as the recording task is still in progress, after `FillBlank` is set to true, if the stream is in an interrupted state, it will continue to record with blank filling. At this time, the stream is still in an interrupted state and does not affect the determination of whether there are streams in the room.
+/// - `MaxIdleTime`: Applies to the entire recording task state. When the duration without streams in the room exceeds `MaxIdleTime`, the entire recording task will be terminated.
+///
+/// - In stream mixing recording mode, if `StreamType` is 1, it means only audio is recorded, and whiteboards cannot be recorded at this time.
+///
+/// Vendor term: 「> **注意**
+/// >
+/// >
+///
+/// - `FillBlank` 和 `MaxIdleTime` 作用对象不同：
+///
+/// - `FillBlank`：作用于流本身，只要录制任务还在进行，`FillBlank` 设置为 true 后，若流处于中断状态，则会继续以补白的方式录制，此时该流仍然为中断状态，不影响房间内有无流的判断。
+/// - `MaxIdleTime`：作用于整个录制任务状态，当房间内无流时长超过 `MaxIdleTime` 时，则会中止整个录制任务。
+///
+/// - 混流录制模式下，若 `StreamType` 为 1，表示仅录制音频，此时无法录制白板。」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Required fields: `RecordMode`.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordInputParams {
+    /// Recording mode.
+    ///
+    /// - 1: Single stream recording
+    /// - 2: Stream mixing recording
+    ///
+    /// Vendor term: 「录制模式。
+    ///
+    /// - 1：单流录制
+    /// - 2：混流录制」
+    ///
+    /// JSON key: `RecordMode`.
+    ///
+    /// Checked before sending: required; one of 1, 2.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): The query side already has this enum (api-spec.toml, DescribeRecordStatus Data.RecordMode): one type for one concept.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/RecordMode.
+    #[serde(rename = "RecordMode")]
+    pub record_mode: RecordMode,
+    /// Recording media stream type, only applicable to audio and video streams. Whiteboards only record video.
+    ///
+    /// - 1: Record audio only
+    /// - 2: Record video only
+    /// - 3: Record audio and video (audio and video files merged) (default)
+    /// - 4: Record audio and video (audio and video files separated)
+    ///
+    /// Vendor term: 「录制媒体流类型，仅适用于音视频流，白板只会录制视频。
+    ///
+    /// - 1：仅录制音频
+    /// - 2：仅录制视频
+    /// - 3：录制音视频（音视频文件合并）（默认值）
+    /// - 4：录制音视频（音频视频文件分离）」
+    ///
+    /// JSON key: `StreamType`.
+    ///
+    /// Checked before sending: one of 1, 2, 3, 4.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `3`.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): The query side already has this enum (api-spec.toml): one type for one concept.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/StreamType.
+    #[serde(
+        rename = "StreamType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stream_type: Option<StreamType>,
+    /// Task ID of the recording request initiated by the user.
+    /// If a recording task with the specified ClientTaskId already exists, the response parameter TaskId will return the existing recording task ID; otherwise, the server will create a new recording task and the response parameter TaskId will return the new recording task ID.
+    ///
+    /// Vendor term: 「用户发起录制请求的任务 ID。
+    /// 如果该录制任务 ID 已存在对应的服务端录制任务，响应参数 TaskId 则返回已存在的服务端录制任务 ID；否则服务端将创建一个新的录制任务，响应参数 TaskId 则返回新创建的服务端录制任务 ID。」
+    ///
+    /// JSON key: `ClientTaskId`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/ClientTaskId.
+    #[serde(
+        rename = "ClientTaskId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_task_id: Option<String>,
+    /// Only applicable to single stream recording mode, specifies the list of stream information to be recorded.
+    ///
+    /// If this field is not specified or the list is empty, all streams in the room are recorded by default.
+    ///
+    /// Vendor term: 「仅适用于单流录制模式，指定要录制的流信息列表。
+    ///
+    /// 若未指定该字段或该列表为空，默认录制房间中所有流。」
+    ///
+    /// JSON key: `RecordStreamList`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/RecordStreamList.
+    #[serde(
+        rename = "RecordStreamList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub record_stream_list: Option<Vec<RecordStreamListItem>>,
+    /// Whether to automatically fill blanks when the stream is interrupted. Default is false, i.e., no blank filling.
+    ///
+    /// - true: When a user's stream is interrupted, blank filling will be automatic. The effect of automatic blank filling varies depending on the recording mode.
+    ///   - **Single stream recording**:
+    ///     Only audio is filled with blanks.
+    ///     > **Note**
+    ///     >
+    ///     > If the publishing end only publishes video streams, or the recording media stream type is video only, blank filling is not possible.
+    ///
+    /// During the interruption, the server will supplement the audio with silent frames until the stream is published again in the room using the same stream ID. Finally, the same recording file will retain normal stream content and silent frames.
+    ///   - **Stream mixing recording**: During the interruption, the video will stay on the last frame (default) or display the stream view background image. In addition, if there is no audio content in the mixed stream, the server will supplement silent frames until the stream is published again in the room using the same stream ID. Finally, the same recording file will retain normal stream content, blank filling frames, and silent frames (if any). If you need to use a stream view background image for blank filling, please refer to the DefaultMixStreamBackgroundImage and BackgroundImage parameter descriptions. Setting the stream view background image only takes effect when performing stream mixing recording (i.e., RecordMode is 2).
+    /// - false: No blank filling when the user's stream is interrupted. In single stream recording mode, a new recording file will be generated the next time the user publishes the stream again. In stream mixing recording mode, there will only be one recording file, and no new recording file will be generated when the user publishes the stream again.
+    ///
+    /// There are two possible timings for interruption blank filling:
+    /// - Cloud recording automatically stops due to timeout when there are no streams in the room. See the definition of MaxIdleTime.
+    /// - Actively stop cloud recording.
+    ///
+    /// Vendor term: 「流中断时是否自动补白，默认为 false，即不补白。
+    ///
+    /// - true：用户推流中断时会自动补白，根据录制模式不同，自动补白的效果不同。
+    ///   - **单流录制**：
+    ///     只对音频进行补白。
+    ///     > **说明**
+    ///     >
+    ///     > 若推流端仅推视频流，或录制媒体流类型为仅录制视频，则无法补白。
+    ///
+    /// 中断过程中，服务端将为音频补充静音帧，直到使用同样的流 ID 重新在房间内推流。最终，同一份录制文件会保留正常推流内容和静音帧。
+    ///   - **混流录制**：中断过程中，视频将停留在最后一帧（默认）或显示流画面背景图。此外，若混流中没有音频内容了，服务端将补充静音帧，直到使用同样的流 ID 重新在房间内推流。最终，同一份录制文件会保留正常推流内容、补白画面和静音帧（如有）。如果需要使用流画面背景图作为补白，请参考 DefaultMixStreamBackgroundImage 和 BackgroundImage 参数说明。仅当进行混流录制时（即 RecordMode 取值为 2），设置流画面背景图才会生效。
+    /// - false：用户推流中断时不会补白。单流录制模式下，用户下次重推会生成新的录制文件。混流录制模式下，只有一个录制文件并且用户下次重推不会生成新的录制文件。
+    ///
+    /// 中断补白的时机有两种可能：
+    /// - 房间无流时长超时导致自动停止云录制，见 MaxIdleTime 的定义。
+    /// - 主动停止云录制。」
+    ///
+    /// JSON key: `FillBlank`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `false`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/FillBlank.
+    #[serde(rename = "FillBlank", default, skip_serializing_if = "Option::is_none")]
+    pub fill_blank: Option<bool>,
+    /// Method of filling frames after turning off the camera (while audio continues to be published), only applicable to stream mixing recording.
+    ///
+    /// Vendor term: 「关闭摄像头后（音频持续在推）填充画面的方式，仅适用于混流录制。」
+    ///
+    /// JSON key: `FillFrame`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/FillFrame.
+    #[serde(rename = "FillFrame", default, skip_serializing_if = "Option::is_none")]
+    pub fill_frame: Option<FillFrame>,
+    /// Specifies whether to record audio frame data in muted state. Only takes effect when single stream recording, recording audio only, and output file format is mp3.
+    ///
+    /// - 1: Record audio frames in muted state (default)
+    /// - 2: Do not record audio frames in muted state
+    ///
+    /// Vendor term: 「指定是否录制静音状态下的音频帧数据，仅当单流录制、只录制音频且输出文件格式为 mp3 时生效。
+    ///
+    /// - 1：录制静音状态下的音频帧（默认值）
+    /// - 2：不录制静音状态下的音频帧」
+    ///
+    /// JSON key: `RecordMuteAudio`.
+    ///
+    /// Checked before sending: one of 1, 2.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `1`.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): An enumerated integer: a named open enum.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/RecordMuteAudio.
+    #[serde(
+        rename = "RecordMuteAudio",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub record_mute_audio: Option<RecordMuteAudio>,
+    /// Silence duration threshold for automatic recording file splitting, in seconds.
+    ///
+    /// During recording, if the silence duration is greater than or equal to this threshold, different recording files will be generated before and after this silence period.
+    ///
+    /// Only takes effect when single stream recording, recording audio only, output file format is mp3, and RecordMuteAudio is 2.
+    ///
+    /// When specified as 0, splitting occurs upon encountering silence. When not specified or specified as a negative number, no splitting occurs.
+    ///
+    /// Unit: s.
+    ///
+    /// Vendor term: 「录制文件自动分片的静音时长阈值，单位：秒。
+    ///
+    /// 录制过程中如果静音状态时长大于等于该阈值，则该段静音前后会生成为不同的录制文件。
+    ///
+    /// 仅当单流录制、只录制音频、输出文件格式为 mp3 且 RecordMuteAudio 为 2 时生效。
+    ///
+    /// 指定为 0 时遇静音即分片，不指定或者指定为负数时表示不分片。」
+    ///
+    /// JSON key: `RecordMuteAudioSplitThreshold`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/RecordMuteAudioSplitThreshold.
+    #[serde(
+        rename = "RecordMuteAudioSplitThreshold",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub record_mute_audio_split_threshold: Option<i64>,
+    /// Whether to record whiteboard.
+    ///
+    /// - true: Record whiteboard
+    /// - false: Do not record whiteboard (default)
+    ///
+    /// When this parameter is true, the `Whiteboard` parameter is required.
+    ///
+    /// Vendor term: 「是否录制白板。
+    ///
+    /// - true：录制白板
+    /// - false：不录制白板（默认值）
+    ///
+    /// 本参数为 true 时 `Whiteboard` 参数必选。」
+    ///
+    /// JSON key: `HasWhiteboard`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `false`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/HasWhiteboard.
+    #[serde(
+        rename = "HasWhiteboard",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub has_whiteboard: Option<bool>,
+    /// Whiteboard parameters, required when HasWhiteboard is true.
+    ///
+    /// Vendor term: 「白板参数，HasWhiteboard 为 true 时必选。」
+    ///
+    /// JSON key: `Whiteboard`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/Whiteboard.
+    #[serde(
+        rename = "Whiteboard",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub whiteboard: Option<Vec<Whiteboard>>,
+    /// How long after there are no streams or whiteboards in the room to automatically stop cloud recording, in seconds. Default is 30 seconds. This value must be greater than or equal to 5 and less than or equal to 86400 (24 hours).
+    ///
+    /// > **Note**
+    /// >
+    /// > This parameter only takes effect when there are no streams or whiteboards in the room.
+    ///
+    /// Unit: s.
+    ///
+    /// Vendor term: 「房间内没有任何流、白板之后多长时间自动停止云录制，单位：秒。默认值为 30 秒，该值需大于等于 5，且小于等于 86400（24 小时）。
+    ///
+    /// > **注意**
+    /// >
+    /// > 该参数仅当房间内无流、无白板时生效。」
+    ///
+    /// JSON key: `MaxIdleTime`.
+    ///
+    /// Checked before sending: 5..=86400.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `30`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/MaxIdleTime.
+    #[serde(
+        rename = "MaxIdleTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_idle_time: Option<i64>,
+    /// Maximum recording task duration. Recording automatically ends when the duration reaches this value, in seconds. Default is 86400 seconds (24 hours). This value must be greater than or equal to 300 and less than or equal to 86400 (24 hours).
+    ///
+    /// > **Note**
+    /// >
+    /// > The maximum recording duration limit supports increasing to 48 hours. If you need to adjust the maximum recording duration, please contact ZEGOCLOUD Technical Support.
+    ///
+    /// Unit: s.
+    ///
+    /// Vendor term: 「录制任务最大时长，录制持续时间达到该值自动结束。单位：秒。默认值 86400 秒（24 小时），该值需大于等于 300，且小于等于 86400（24 小时）。
+    /// >**说明**
+    /// >
+    /// >最大录制时长限制支持上调为 48 小时。如需调整最大录制时长，请联系 ZEGO 技术支持。」
+    ///
+    /// JSON key: `MaxRecordTime`.
+    ///
+    /// Checked before sending: 300..=86400.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `86400`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/MaxRecordTime.
+    #[serde(
+        rename = "MaxRecordTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_record_time: Option<i64>,
+    /// Whether to resume recording from where it was interrupted when the stream publisher disconnects during individual stream recording. Default is false.
+    ///
+    /// This parameter only takes effect for individual stream recording.
+    ///
+    /// When set to true, after the stream publisher reconnects, recording continues in the same recording file, excluding the interruption duration.
+    ///
+    /// Ultimately, each stream ID has only one recording file.
+    ///
+    /// Vendor term: 「单流录制在推流端中断时，是否进行断点续录，默认值为 false。
+    ///
+    /// 该参数只针对单流录制有效。
+    ///
+    /// 设置为 true 时，用户推流中断恢复后，会在同一份录制文件中继续录制，且不包含中断的时长。
+    ///
+    /// 最终，一个流 ID 只有同一份录制文件。」
+    ///
+    /// JSON key: `ResumeWithoutInterruption`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `false`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/ResumeWithoutInterruption.
+    #[serde(
+        rename = "ResumeWithoutInterruption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resume_without_interruption: Option<bool>,
+    /// Stream mixing parameters, required when RecordMode is 2.
+    ///
+    /// Vendor term: 「混流参数，RecordMode 为 2 时必选。」
+    ///
+    /// JSON key: `MixConfig`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordInputParams/properties/MixConfig.
+    #[serde(rename = "MixConfig", default, skip_serializing_if = "Option::is_none")]
+    pub mix_config: Option<MixConfig>,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for RecordInputParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordInputParams")
+            .field("record_mode", &self.record_mode)
+            .field("stream_type", &self.stream_type)
+            .field("client_task_id", &self.client_task_id)
+            .field("record_stream_list", &self.record_stream_list)
+            .field("fill_blank", &self.fill_blank)
+            .field("fill_frame", &self.fill_frame)
+            .field("record_mute_audio", &self.record_mute_audio)
+            .field(
+                "record_mute_audio_split_threshold",
+                &self.record_mute_audio_split_threshold,
+            )
+            .field("has_whiteboard", &self.has_whiteboard)
+            .field("whiteboard", &self.whiteboard)
+            .field("max_idle_time", &self.max_idle_time)
+            .field("max_record_time", &self.max_record_time)
+            .field(
+                "resume_without_interruption",
+                &self.resume_without_interruption,
+            )
+            .field("mix_config", &self.mix_config)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl RecordInputParams {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RecordMode",
+        "StreamType",
+        "ClientTaskId",
+        "RecordStreamList",
+        "FillBlank",
+        "FillFrame",
+        "RecordMuteAudio",
+        "RecordMuteAudioSplitThreshold",
+        "HasWhiteboard",
+        "Whiteboard",
+        "MaxIdleTime",
+        "MaxRecordTime",
+        "ResumeWithoutInterruption",
+        "MixConfig",
+    ];
+
+    /// A value with the required fields given and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new(record_mode: RecordMode) -> Self {
+        Self {
+            record_mode,
+            stream_type: None,
+            client_task_id: None,
+            record_stream_list: None,
+            fill_blank: None,
+            fill_frame: None,
+            record_mute_audio: None,
+            record_mute_audio_split_threshold: None,
+            has_whiteboard: None,
+            whiteboard: None,
+            max_idle_time: None,
+            max_record_time: None,
+            resume_without_interruption: None,
+            mix_config: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        {
+            let v = &self.record_mode;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(format!("{path}.RecordMode"), v.raw(), &[1, 2])?;
+                }
+            }
+        }
+        if let Some(v) = &self.stream_type {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(format!("{path}.StreamType"), v.raw(), &[1, 2, 3, 4])?;
+                }
+            }
+        }
+        if let Some(v) = &self.record_stream_list {
+            for (i, v) in v.iter().enumerate() {
+                v.validate_at(&format!("{path}.RecordStreamList[{i}]"), unknown, limits)?;
+            }
+        }
+        if let Some(v) = &self.fill_frame {
+            {
+                v.validate_at(&format!("{path}.FillFrame"), unknown, limits)?;
+            }
+        }
+        if let Some(v) = &self.record_mute_audio {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(format!("{path}.RecordMuteAudio"), v.raw(), &[1, 2])?;
+                }
+            }
+        }
+        if let Some(v) = &self.whiteboard {
+            for (i, v) in v.iter().enumerate() {
+                v.validate_at(&format!("{path}.Whiteboard[{i}]"), unknown, limits)?;
+            }
+        }
+        if let Some(v) = &self.max_idle_time {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.MaxIdleTime"), *v, Some(5), Some(86400))?;
+                }
+            }
+        }
+        if let Some(v) = &self.max_record_time {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.MaxRecordTime"), *v, Some(300), Some(86400))?;
+                }
+            }
+        }
+        if let Some(v) = &self.mix_config {
+            {
+                v.validate_at(&format!("{path}.MixConfig"), unknown, limits)?;
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Recording task output parameters.
+///
+/// Vendor term: 「录制任务输出参数。」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordOutputParams.
+#[derive(Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RecordOutputParams {
+    /// Specify the format of the generated recording file, default is "mp4". Currently supports "mp4", "flv", "hls", "jpg", "aac", "mp3", and "ogg".
+    ///
+    /// > **Note**
+    /// >
+    /// > - If recording "mp4" or "flv" and **StreamType** is set to 4, the generated audio file format is "aac".
+    /// > - If single stream recording and the original audio stream is "opus" format and the output parameter is set to "ogg", the audio stream will be recorded according to the bitrate and sampling rate of the input audio stream.
+    /// > - When the stream is VP8 encoded and the recording file format is "mp4", please contact ZEGOCLOUD Technical Support for configuration.
+    ///
+    /// Vendor term: 「指定录制生成文件的格式，默认为 "mp4"。目前支持 "mp4"、"flv"、"hls"、"jpg"、"aac"、"mp3" 和 "ogg"。
+    ///
+    /// > **说明**
+    /// >
+    /// > - 如果录制 "mp4" 或 "flv"，且 **StreamType** 设为 4，则录制生成的音频文件格式为 "aac"。
+    /// > - 如果单流录制时，原音频流为 "opus" 格式且输出参数选定为 "ogg"，将会按照输入音频流的码率、采样率进行录制。
+    /// > - 当推流为 VP8 编码且录制生成文件选择 "mp4" 格式时，需要联系 ZEGO 技术支持进行配置。」
+    ///
+    /// JSON key: `OutputFileFormat`.
+    ///
+    /// Checked before sending: one of mp4, flv, hls, jpg, aac, mp3, ogg.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `mp4`.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): One file-format type for requests, query answers and callbacks. StartRecord lists mp3 and ogg, the query page and the callbacks do not (lifecycle/zego.md C-13): the shared enum has both (ogg added to api-spec.toml) and stays open for responses.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordOutputParams/properties/OutputFileFormat.
+    #[serde(
+        rename = "OutputFileFormat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output_file_format: Option<OutputFileFormat>,
+    /// Output directory of the recording file in third-party cloud storage. Default is the root directory.
+    ///
+    /// Vendor term: 「录制文件在第三方云存储的输出目录，默认为根目录。」
+    ///
+    /// JSON key: `OutputFolder`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordOutputParams/properties/OutputFolder.
+    #[serde(
+        rename = "OutputFolder",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output_folder: Option<String>,
+    /// Recording file naming rule.
+    ///
+    /// > **Note**
+    /// >
+    /// > Currently only "1" is supported as the unique naming format. Custom naming formats are not supported yet.
+    ///
+    /// Default is 1, which means the naming format is:
+    /// - TaskId_RoomId_UserId_StreamId_Type_UTC (single stream recording)
+    /// - Taskid_RoomId_MixOutputStreamId_Type_UTC (stream mixing recording)
+    /// - Taskid_Roomid_**whiteboard**_Type_UTC (single stream recording with whiteboard)
+    ///
+    /// The fields in the file name have the following meanings:
+    /// - Type: File type. V represents video file, A represents audio file, VA represents audio and video file.
+    /// - UTC: UTC time when the file started recording, time zone is UTC+0, composed of year, month, day, hour, minute, second, and millisecond.
+    /// - MixOutputStreamId: Specified in MixConfig.
+    /// - whiteboard: Fixed, cannot be modified.
+    ///
+    /// Vendor term: 「录制文件命名规则。
+    ///
+    /// > **说明**
+    /// >
+    /// > 目前仅支持 "1" 作为唯一命名格式，暂不支持自定义的命名格式。
+    ///
+    /// 默认值为 1，表示命名格式为：
+    /// - TaskId_RoomId_UserId_StreamId_Type_UTC（单流录制）
+    /// - Taskid_RoomId_MixOutputStreamId_Type_UTC（混流录制）
+    /// - Taskid_Roomid_**whiteboard**_Type_UTC（单流录制带白板）
+    ///
+    /// 文件名中的字段含义如下：
+    /// - Type：文件类型，V 表示视频文件，A 表示音频文件，VA 表示音视频文件。
+    /// - UTC：该文件开始录制时的 UTC 时间，时区为 UTC+0，由年、月、日、小时、分钟、秒和毫秒组成。
+    /// - MixOutputStreamId：在 MixConfig 中指定。
+    /// - whiteboard：固定，不可修改。」
+    ///
+    /// JSON key: `OutputFileRule`.
+    ///
+    /// Checked before sending: one of 1.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `1`.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): A single documented value (1): an enum would add nothing; the value set \[1\] is still checked.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordOutputParams/properties/OutputFileRule.
+    #[serde(
+        rename = "OutputFileRule",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output_file_rule: Option<i64>,
+    /// Snapshot interval, in seconds. Valid when the recording file format is "jpg", value range is \[5, 3600\], default is 10.
+    ///
+    /// Unit: s.
+    ///
+    /// Vendor term: 「截图周期，单位：秒。录制文件格式为 "jpg" 时有效，取值范围是 \[5, 3600\]，默认值 10。」
+    ///
+    /// JSON key: `SnapshotInterval`.
+    ///
+    /// Checked before sending: 5..=3600.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `10`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordOutputParams/properties/SnapshotInterval.
+    #[serde(
+        rename = "SnapshotInterval",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub snapshot_interval: Option<i64>,
+    /// URL of the custom callback address. If this parameter is not filled in, the callback address configured when the service was activated will be used. URL supports HTTP and HTTPS protocols.
+    ///
+    /// Vendor term: 「自定义回调地址的 URL，不填写此参数时会使用服务开通时配置的回调地址。URL 支持 HTTP 和 HTTPS 协议。」
+    ///
+    /// JSON key: `CallbackUrl`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordOutputParams/properties/CallbackUrl.
+    #[serde(
+        rename = "CallbackUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_url: Option<String>,
+    /// Fragment duration, in seconds, value range is \[2, 60\], default is 15.
+    ///
+    /// **Note: This parameter only takes effect when `OutputFileFormat` is "hls".**
+    ///
+    /// Unit: s.
+    ///
+    /// Vendor term: 「分片时长，单位：秒，取值范围是 \[2, 60\]，默认值 15。
+    ///
+    /// **注意：仅当 `OutputFileFormat` 为 "hls" 时，此参数生效。**」
+    ///
+    /// JSON key: `FragmentSeconds`.
+    ///
+    /// Checked before sending: 2..=60.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `15`.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordOutputParams/properties/FragmentSeconds.
+    #[serde(
+        rename = "FragmentSeconds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub fragment_seconds: Option<i64>,
+    /// Whether to upload fragments in real time during recording.
+    ///
+    /// **Note: This parameter only takes effect when `OutputFileFormat` is "hls".**
+    ///
+    /// Vendor term: 「是否在录制时实时上传分片。
+    ///
+    /// **注意：仅当 `OutputFileFormat` 为 "hls" 时，此参数生效。**」
+    ///
+    /// JSON key: `RealtimeUploadFragment`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordOutputParams/properties/RealtimeUploadFragment.
+    #[serde(
+        rename = "RealtimeUploadFragment",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub realtime_upload_fragment: Option<bool>,
+    /// Whether the M3U8 file only saves the file name of the video fragment file (such as .ts file) instead of the path of the video fragment.
+    ///
+    /// **Note: Only takes effect when `RealtimeUploadFragment` is "true".**
+    ///
+    /// Vendor term: 「M3U8 文件是否只保存视频分片文件（如 .ts 文件）的文件名，而非视频分片的路径。
+    ///
+    /// **注意：仅当 `RealtimeUploadFragment` 为 "true" 时生效。**」
+    ///
+    /// JSON key: `ShortFragmentPath`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/RecordOutputParams/properties/ShortFragmentPath.
+    #[serde(
+        rename = "ShortFragmentPath",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub short_fragment_path: Option<bool>,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for RecordOutputParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordOutputParams")
+            .field("output_file_format", &self.output_file_format)
+            .field("output_folder", &self.output_folder)
+            .field("output_file_rule", &self.output_file_rule)
+            .field("snapshot_interval", &self.snapshot_interval)
+            .field("callback_url", &self.callback_url)
+            .field("fragment_seconds", &self.fragment_seconds)
+            .field("realtime_upload_fragment", &self.realtime_upload_fragment)
+            .field("short_fragment_path", &self.short_fragment_path)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl RecordOutputParams {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "OutputFileFormat",
+        "OutputFolder",
+        "OutputFileRule",
+        "SnapshotInterval",
+        "CallbackUrl",
+        "FragmentSeconds",
+        "RealtimeUploadFragment",
+        "ShortFragmentPath",
+    ];
+
+    /// A value with nothing set and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new() -> Self {
+        Self {
+            output_file_format: None,
+            output_folder: None,
+            output_file_rule: None,
+            snapshot_interval: None,
+            callback_url: None,
+            fragment_seconds: None,
+            realtime_upload_fragment: None,
+            short_fragment_path: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        if let Some(v) = &self.output_file_format {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(
+                        format!("{path}.OutputFileFormat"),
+                        v.raw(),
+                        &["mp4", "flv", "hls", "jpg", "aac", "mp3", "ogg"],
+                    )?;
+                }
+            }
+        }
+        if let Some(v) = &self.output_file_rule {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(format!("{path}.OutputFileRule"), *v, &[1])?;
+                }
+            }
+        }
+        if let Some(v) = &self.snapshot_interval {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.SnapshotInterval"), *v, Some(5), Some(3600))?;
+                }
+            }
+        }
+        if let Some(v) = &self.fragment_seconds {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.range(format!("{path}.FragmentSeconds"), *v, Some(2), Some(60))?;
+                }
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// The `AlibabaCloudVodParams` object.
+///
+/// Vendor term: 「`AlibabaCloudVodParams` 对象」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Required fields: `Region`, `AccessKeyId`, `AccessKeySecret`, `Title`, `StorageLocation`.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/AlibabaCloudVodParams.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlibabaCloudVodParams {
+    /// Region information specified by Alibaba Cloud VOD.
+    ///
+    /// Vendor term: 「阿里云 Vod 指定的地区信息。」
+    ///
+    /// JSON key: `Region`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/AlibabaCloudVodParams/properties/Region.
+    #[serde(rename = "Region")]
+    pub region: String,
+    /// Access key of Alibaba Cloud VOD.
+    ///
+    /// Vendor term: 「阿里云 Vod 的 access key。」
+    ///
+    /// JSON key: `AccessKeyId`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): The key id, not the secret (as StorageParams.AccessKeyId).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/AlibabaCloudVodParams/properties/AccessKeyId.
+    #[serde(rename = "AccessKeyId")]
+    pub access_key_id: String,
+    /// Secret key of Alibaba Cloud VOD. It is recommended to provide an access key with write-only permission.
+    ///
+    /// Vendor term: 「阿里云 Vod 的 secret key，建议提供只写权限的访问密钥。」
+    ///
+    /// JSON key: `AccessKeySecret`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// A secret: sent verbatim, never shown by `Debug` or in errors.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): The Alibaba Cloud VOD secret key.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/AlibabaCloudVodParams/properties/AccessKeySecret.
+    #[serde(rename = "AccessKeySecret")]
+    pub access_key_secret: record_core::SecretValue,
+    /// Alibaba Cloud VOD video name.
+    ///
+    /// Vendor term: 「阿里云 Vod 视频名称。」
+    ///
+    /// JSON key: `Title`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/AlibabaCloudVodParams/properties/Title.
+    #[serde(rename = "Title")]
+    pub title: String,
+    /// Fixed parameter provided by Alibaba Cloud VOD.
+    ///
+    /// Vendor term: 「阿里云 Vod 提供的固定参数。」
+    ///
+    /// JSON key: `StorageLocation`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/AlibabaCloudVodParams/properties/StorageLocation.
+    #[serde(rename = "StorageLocation")]
+    pub storage_location: String,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for AlibabaCloudVodParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AlibabaCloudVodParams")
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &self.access_key_secret)
+            .field("title", &self.title)
+            .field("storage_location", &self.storage_location)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl AlibabaCloudVodParams {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "AccessKeyId",
+        "AccessKeySecret",
+        "Title",
+        "StorageLocation",
+    ];
+
+    /// A value with the required fields given and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new(
+        region: impl Into<String>,
+        access_key_id: impl Into<String>,
+        access_key_secret: impl Into<record_core::SecretValue>,
+        title: impl Into<String>,
+        storage_location: impl Into<String>,
+    ) -> Self {
+        Self {
+            region: region.into(),
+            access_key_id: access_key_id.into(),
+            access_key_secret: access_key_secret.into(),
+            title: title.into(),
+            storage_location: storage_location.into(),
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// The `TencentCloudVodParams` object.
+///
+/// Vendor term: 「`TencentCloudVodParams` 对象」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Required fields: `SecretId`, `SecretKey`, `Region`.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/TencentCloudVodParams.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct TencentCloudVodParams {
+    /// Access key of Tencent Cloud VOD.
+    ///
+    /// Vendor term: 「腾讯云 Vod 的 access key。」
+    ///
+    /// JSON key: `SecretId`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): Tencent's SecretId is the key id that goes with SecretKey (sent in clear in Tencent's own signed requests), not a secret.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/TencentCloudVodParams/properties/SecretId.
+    #[serde(rename = "SecretId")]
+    pub secret_id: String,
+    /// Secret key of Tencent Cloud VOD. It is recommended to provide an access key with write-only permission.
+    ///
+    /// Vendor term: 「腾讯云 Vod 的 secret key，建议提供只写权限的访问密钥。」
+    ///
+    /// JSON key: `SecretKey`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// A secret: sent verbatim, never shown by `Debug` or in errors.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): The Tencent Cloud VOD secret key.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/TencentCloudVodParams/properties/SecretKey.
+    #[serde(rename = "SecretKey")]
+    pub secret_key: record_core::SecretValue,
+    /// Region information specified by Tencent Cloud VOD.
+    ///
+    /// Vendor term: 「腾讯云 Vod 指定的地区信息。」
+    ///
+    /// JSON key: `Region`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/TencentCloudVodParams/properties/Region.
+    #[serde(rename = "Region")]
+    pub region: String,
+    /// Sub-application ID of Tencent Cloud VOD.
+    ///
+    /// Vendor term: 「腾讯云 Vod 的子应用 ID。」
+    ///
+    /// JSON key: `SubAppId`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/TencentCloudVodParams/properties/SubAppId.
+    #[serde(rename = "SubAppId", default, skip_serializing_if = "Option::is_none")]
+    pub sub_app_id: Option<i64>,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for TencentCloudVodParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TencentCloudVodParams")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &self.secret_key)
+            .field("region", &self.region)
+            .field("sub_app_id", &self.sub_app_id)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl TencentCloudVodParams {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["SecretId", "SecretKey", "Region", "SubAppId"];
+
+    /// A value with the required fields given and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new(
+        secret_id: impl Into<String>,
+        secret_key: impl Into<record_core::SecretValue>,
+        region: impl Into<String>,
+    ) -> Self {
+        Self {
+            secret_id: secret_id.into(),
+            secret_key: secret_key.into(),
+            region: region.into(),
+            sub_app_id: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// > **Note**
+/// >
+/// > For how to fill in each property parameter, please refer to \[How to fill in the cloud storage related parameters in StorageParams?\](<https://www.zegocloud.com/docs/faq/vendor_params?product=CloudRecording&platform=all>)
+///
+/// Vendor term: 「> **说明**
+/// >
+/// > 各个属性参数的填写方法请参考 \[StorageParams 中的各个云存储相关的参数如何填写？\](<https://doc-zh.zego.im/faq/vendor_params?product=CloudRecording&platform=all>)」
+///
+/// Part of a request body: build it with its public fields (and `new` when it has required fields) or decode it from JSON; the enclosing request's `build`/`validate` checks it.
+///
+/// Required fields: `Vendor`.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StorageParams.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorageParams {
+    /// Recording file storage service provider. Currently supported storage service providers are as follows:
+    ///
+    /// - 1: Amazon S3
+    /// - 2: Alibaba Cloud OSS
+    /// - 3: Tencent Cloud COS
+    /// - 4: Qiniu Cloud Kodo
+    /// - 5: Alibaba Cloud VOD
+    /// - 6: Tencent Cloud VOD
+    /// - 7: Huawei Cloud OBS
+    /// - 8: Google Cloud Storage
+    /// - 9: China Mobile Cloud EOS
+    /// - 10: Storage service provider using S3 protocol. You need to fill in the StorageParams property parameter EndPoint.
+    ///
+    /// > **Note**
+    /// >
+    /// > - When `Vendor` is set to 1, 2, 3, 4, 7, or 9, `Region`, `Bucket`, `AccessKeyId`, and `AccessKeySecret` are required.
+    /// > - When `Vendor` is set to 5, `AlibabaCloudVodParams` is required. Currently only supports uploading MP4 and FLV format files.
+    /// > - When `Vendor` is set to 6, `TencentCloudVodParams` is required. Currently only supports uploading MP4, FLV, JPG, and MP3 format files.
+    /// > - When `Vendor` is set to 8, `Bucket`, `AccessKeyId`, and `AccessKeySecret` are required.
+    /// > - When `Vendor` is set to 10, `Region`, `Bucket`, `AccessKeyId`, `AccessKeySecret`, and `EndPoint` are required.
+    ///
+    /// Vendor term: 「录制文件存储服务提供商，目前支持的存储服务提供商如下：
+    ///
+    /// - 1：亚马逊 S3
+    /// - 2：阿里云 OSS
+    /// - 3：腾讯云 COS
+    /// - 4：七牛云 Kodo
+    /// - 5：阿里云 Vod
+    /// - 6：腾讯云 Vod
+    /// - 7：华为云 OBS
+    /// - 8：谷歌云 Cloud Storage
+    /// - 9：移动云 EOS
+    /// - 10：使用 S3 协议的存储服务提供商，需要填写 StorageParams 属性参数 EndPoint。
+    ///
+    /// > **注意**
+    /// >
+    /// > - `Vendor` 设置为 1、2、3、4、7、9 时，`Region`，`Bucket`，`AccessKeyId`，`AccessKeySecret` 必选。
+    /// > - `Vendor` 设置为 5 时，`AlibabaCloudVodParams` 必选。目前仅支持上传 MP4、FLV 格式文件。
+    /// > - `Vendor` 设置为 6 时，`TencentCloudVodParams` 必选。目前仅支持上传 MP4、FLV、JPG、MP3 格式文件。
+    /// > - `Vendor` 设置为 8 时，`Bucket`，`AccessKeyId`，`AccessKeySecret` 必选。
+    /// > - `Vendor` 设置为 10 时，`Region`，`Bucket`，`AccessKeyId`，`AccessKeySecret`，`EndPoint` 必选。」
+    ///
+    /// JSON key: `Vendor`.
+    ///
+    /// Checked before sending: required; one of 1, 2, 3, 4, 5, 6, 7, 8, 9, 10.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): An enumerated integer: a named open enum (the storage service that receives the files).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StorageParams/properties/Vendor.
+    #[serde(rename = "Vendor")]
+    pub vendor: StorageVendor,
+    /// Region information specified by cloud storage.
+    ///
+    /// Vendor term: 「云存储指定的地区信息。」
+    ///
+    /// JSON key: `Region`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StorageParams/properties/Region.
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Cloud storage bucket.
+    ///
+    /// Vendor term: 「云存储 bucket。」
+    ///
+    /// JSON key: `Bucket`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StorageParams/properties/Bucket.
+    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    /// Access key of cloud storage. It is recommended to provide an access key with write-only permission.
+    ///
+    /// Vendor term: 「云存储的 access key，建议提供只写权限的访问密钥。」
+    ///
+    /// JSON key: `AccessKeyId`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): An access key id names the key (it appears in storage logs and URLs); it is not the secret. Shown in Debug.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StorageParams/properties/AccessKeyId.
+    #[serde(
+        rename = "AccessKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub access_key_id: Option<String>,
+    /// Secret key of cloud storage.
+    ///
+    /// Vendor term: 「云存储的 secret key。」
+    ///
+    /// JSON key: `AccessKeySecret`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// A secret: sent verbatim, never shown by `Debug` or in errors.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): The customer's cloud-storage secret key.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StorageParams/properties/AccessKeySecret.
+    #[serde(
+        rename = "AccessKeySecret",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub access_key_secret: Option<record_core::SecretValue>,
+    /// The `AlibabaCloudVodParams` object (see `AlibabaCloudVodParams`).
+    ///
+    /// JSON key: `AlibabaCloudVodParams`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StorageParams/properties/AlibabaCloudVodParams.
+    #[serde(
+        rename = "AlibabaCloudVodParams",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub alibaba_cloud_vod_params: Option<AlibabaCloudVodParams>,
+    /// The `TencentCloudVodParams` object (see `TencentCloudVodParams`).
+    ///
+    /// JSON key: `TencentCloudVodParams`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StorageParams/properties/TencentCloudVodParams.
+    #[serde(
+        rename = "TencentCloudVodParams",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tencent_cloud_vod_params: Option<TencentCloudVodParams>,
+    /// When Vendor is 10, fill in the address of the storage service using the S3 protocol.
+    ///
+    /// Vendor term: 「Vendor 为 10 时，填写使用 S3 协议的存储服务的地址。」
+    ///
+    /// JSON key: `EndPoint`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StorageParams/properties/EndPoint.
+    #[serde(rename = "EndPoint", default, skip_serializing_if = "Option::is_none")]
+    pub end_point: Option<String>,
+    /// When Vendor is 10, indicates whether to force path-style addressing when uploading using the S3 protocol. Defaults to false.
+    ///
+    /// Vendor term: 「Vendor 为 10 时，使用 S3 协议上传是否强制使用路径样式定位存储桶。默认为 false。」
+    ///
+    /// JSON key: `S3ForcePathStyle`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StorageParams/properties/S3ForcePathStyle.
+    #[serde(
+        rename = "S3ForcePathStyle",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub s3_force_path_style: Option<bool>,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for StorageParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StorageParams")
+            .field("vendor", &self.vendor)
+            .field("region", &self.region)
+            .field("bucket", &self.bucket)
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &self.access_key_secret)
+            .field("alibaba_cloud_vod_params", &self.alibaba_cloud_vod_params)
+            .field("tencent_cloud_vod_params", &self.tencent_cloud_vod_params)
+            .field("end_point", &self.end_point)
+            .field("s3_force_path_style", &self.s3_force_path_style)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl StorageParams {
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Vendor",
+        "Region",
+        "Bucket",
+        "AccessKeyId",
+        "AccessKeySecret",
+        "AlibabaCloudVodParams",
+        "TencentCloudVodParams",
+        "EndPoint",
+        "S3ForcePathStyle",
+    ];
+
+    /// A value with the required fields given and every optional field unset.
+    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
+    pub fn new(vendor: StorageVendor) -> Self {
+        Self {
+            vendor,
+            region: None,
+            bucket: None,
+            access_key_id: None,
+            access_key_secret: None,
+            alibaba_cloud_vod_params: None,
+            tencent_cloud_vod_params: None,
+            end_point: None,
+            s3_force_path_style: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    pub(crate) fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        {
+            let v = &self.vendor;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(
+                        format!("{path}.Vendor"),
+                        v.raw(),
+                        &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+                    )?;
+                }
+            }
+        }
+        if let Some(v) = &self.alibaba_cloud_vod_params {
+            {
+                v.validate_at(&format!("{path}.AlibabaCloudVodParams"), unknown, limits)?;
+            }
+        }
+        if let Some(v) = &self.tencent_cloud_vod_params {
+            {
+                v.validate_at(&format!("{path}.TencentCloudVodParams"), unknown, limits)?;
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
 /// Body of DescribeRecordStatus: the task to query.
 ///
 /// Vendor term: 「请求参数」
@@ -1866,6 +6494,1556 @@ impl DescribeTasksRequestBuilder {
     }
 }
 
+/// Body of StartRecord: Call this API to start cloud recording.
+///
+/// Vendor term: 「调用本接口开始云端录制。」
+///
+/// Build it with [`StartRecordRequest::builder`], or decode the caller's JSON (the vendor's own field names) with [`StartRecordRequest::from_json`]; both check every documented limit before anything is sent, naming the JSON path of a failure (`err.parameter()`, e.g. `$.RoomId`). `Deserialize` alone checks only the structure: call [`StartRecordRequest::validate`] on such a value.
+///
+/// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StartRecordRequest.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartRecordRequest {
+    #[serde(rename = "RoomId")]
+    room_id: String,
+    #[serde(rename = "RecordInputParams")]
+    record_input_params: RecordInputParams,
+    #[serde(
+        rename = "RecordOutputParams",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    record_output_params: Option<RecordOutputParams>,
+    #[serde(rename = "StorageParams")]
+    storage_params: StorageParams,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for StartRecordRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StartRecordRequest")
+            .field("room_id", &self.room_id)
+            .field("record_input_params", &self.record_input_params)
+            .field("record_output_params", &self.record_output_params)
+            .field("storage_params", &self.storage_params)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl StartRecordRequest {
+    /// The endpoint this request is for.
+    pub const ENDPOINT: record_core::EndpointInfo = endpoints::START_RECORD;
+
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoomId",
+        "RecordInputParams",
+        "RecordOutputParams",
+        "StorageParams",
+    ];
+
+    /// A builder with nothing set.
+    pub fn builder() -> StartRecordRequestBuilder {
+        StartRecordRequestBuilder::default()
+    }
+
+    /// Room ID to be recorded.
+    ///
+    /// Vendor term: 「待录制的房间 ID。」
+    ///
+    /// JSON key: `RoomId`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StartRecordRequest/properties/RoomId.
+    pub fn room_id(&self) -> &str {
+        &self.room_id
+    }
+
+    /// > **Note**
+    /// >
+    /// >
+    ///
+    /// - `FillBlank` and `MaxIdleTime` have different scopes:
+    ///
+    /// - `FillBlank`: Applies to the stream itself. As long as the recording task is still in progress, after `FillBlank` is set to true, if the stream is in an interrupted state, it will continue to record with blank filling. At this time, the stream is still in an interrupted state and does not affect the determination of whether there are streams in the room.
+    /// - `MaxIdleTime`: Applies to the entire recording task state. When the duration without streams in the room exceeds `MaxIdleTime`, the entire recording task will be terminated.
+    ///
+    /// - In stream mixing recording mode, if `StreamType` is 1, it means only audio is recorded, and whiteboards cannot be recorded at this time.
+    ///
+    /// Vendor term: 「> **注意**
+    /// >
+    /// >
+    ///
+    /// - `FillBlank` 和 `MaxIdleTime` 作用对象不同：
+    ///
+    /// - `FillBlank`：作用于流本身，只要录制任务还在进行，`FillBlank` 设置为 true 后，若流处于中断状态，则会继续以补白的方式录制，此时该流仍然为中断状态，不影响房间内有无流的判断。
+    /// - `MaxIdleTime`：作用于整个录制任务状态，当房间内无流时长超过 `MaxIdleTime` 时，则会中止整个录制任务。
+    ///
+    /// - 混流录制模式下，若 `StreamType` 为 1，表示仅录制音频，此时无法录制白板。」
+    ///
+    /// JSON key: `RecordInputParams`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StartRecordRequest/properties/RecordInputParams.
+    pub fn record_input_params(&self) -> &RecordInputParams {
+        &self.record_input_params
+    }
+
+    /// Recording task output parameters.
+    ///
+    /// Vendor term: 「录制任务输出参数。」
+    ///
+    /// JSON key: `RecordOutputParams`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StartRecordRequest/properties/RecordOutputParams.
+    pub fn record_output_params(&self) -> Option<&RecordOutputParams> {
+        self.record_output_params.as_ref()
+    }
+
+    /// > **Note**
+    /// >
+    /// > For how to fill in each property parameter, please refer to \[How to fill in the cloud storage related parameters in StorageParams?\](<https://www.zegocloud.com/docs/faq/vendor_params?product=CloudRecording&platform=all>)
+    ///
+    /// Vendor term: 「> **说明**
+    /// >
+    /// > 各个属性参数的填写方法请参考 \[StorageParams 中的各个云存储相关的参数如何填写？\](<https://doc-zh.zego.im/faq/vendor_params?product=CloudRecording&platform=all>)」
+    ///
+    /// JSON key: `StorageParams`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-start-record.yaml #/components/schemas/StartRecordRequest/properties/StorageParams.
+    pub fn storage_params(&self) -> &StorageParams {
+        &self.storage_params
+    }
+
+    /// The fields of the body this model does not know (see [`record_core::UnknownFields`]).
+    pub fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.unknown_fields
+    }
+
+    /// The request path.
+    pub fn path(&self) -> String {
+        "/".to_owned()
+    }
+
+    /// Decodes the caller's JSON body (the vendor's field names) and checks it like
+    /// `build()` does, against the system clock.
+    ///
+    /// # Errors
+    /// [`record_core::ErrorKind::InvalidRequest`] naming the JSON path of the first problem:
+    /// a syntax or type error, a missing required field, an unknown field (unless `unknown`
+    /// is [`record_core::UnknownFields::Keep`]), a broken limit or conditional rule.
+    pub fn from_json(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+    ) -> Result<Self, record_core::Error> {
+        Self::from_json_with_clock(body, unknown, &record_core::SystemClock)
+    }
+
+    /// [`Self::from_json`] against `clock`.
+    ///
+    /// # Errors
+    /// As [`Self::from_json`].
+    pub fn from_json_with_clock(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+        clock: &dyn record_core::Clock,
+    ) -> Result<Self, record_core::Error> {
+        let request: Self = record_core::body::decode_json_body(body)
+            .map_err(|e| e.with_vendor(VENDOR).with_action("StartRecord"))?;
+        request.validate_with_clock(unknown, clock)?;
+        Ok(request)
+    }
+
+    /// Decodes a body and applies the unknown-field policy, without the documented limits
+    /// (for fixtures of the vendor's examples, whose placeholder values break them).
+    #[doc(hidden)]
+    pub fn from_json_unchecked(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+    ) -> Result<Self, record_core::Error> {
+        let request: Self = record_core::body::decode_json_body(body)?;
+        request.validate_at("$", unknown, false)?;
+        Ok(request)
+    }
+
+    /// Checks the whole body against the system clock: see [`Self::validate_with_clock`].
+    ///
+    /// # Errors
+    /// As [`Self::validate_with_clock`].
+    pub fn validate(&self, unknown: record_core::UnknownFields) -> Result<(), record_core::Error> {
+        self.validate_with_clock(unknown, &record_core::SystemClock)
+    }
+
+    /// Checks the whole body: the unknown-field policy in every object, each documented
+    /// limit, then the conditional rules the vendor states only in prose.
+    ///
+    /// # Errors
+    /// [`record_core::ErrorKind::InvalidRequest`] naming the JSON path of the first problem.
+    pub fn validate_with_clock(
+        &self,
+        unknown: record_core::UnknownFields,
+        clock: &dyn record_core::Clock,
+    ) -> Result<(), record_core::Error> {
+        let tag = |e: record_core::Error| e.with_vendor(VENDOR).with_action("StartRecord");
+        self.validate_at("$", unknown, true).map_err(tag)?;
+        crate::validation::start_record_request(self, clock).map_err(tag)?;
+        Ok(())
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        {
+            let v = &self.record_input_params;
+            {
+                v.validate_at(&format!("{path}.RecordInputParams"), unknown, limits)?;
+            }
+        }
+        if let Some(v) = &self.record_output_params {
+            {
+                v.validate_at(&format!("{path}.RecordOutputParams"), unknown, limits)?;
+            }
+        }
+        {
+            let v = &self.storage_params;
+            {
+                v.validate_at(&format!("{path}.StorageParams"), unknown, limits)?;
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Builder for [`StartRecordRequest`]: set the fields, then call `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct StartRecordRequestBuilder {
+    room_id: Option<String>,
+    record_input_params: Option<RecordInputParams>,
+    record_output_params: Option<RecordOutputParams>,
+    storage_params: Option<StorageParams>,
+    unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StartRecordRequestBuilder {
+    /// Sets `RoomId`: Room ID to be recorded. (required)
+    pub fn room_id(mut self, value: impl Into<String>) -> Self {
+        self.room_id = Some(value.into());
+        self
+    }
+
+    /// Sets `RecordInputParams`: > **Note** (required)
+    pub fn record_input_params(mut self, value: RecordInputParams) -> Self {
+        self.record_input_params = Some(value);
+        self
+    }
+
+    /// Sets `RecordOutputParams`: Recording task output parameters.
+    pub fn record_output_params(mut self, value: RecordOutputParams) -> Self {
+        self.record_output_params = Some(value);
+        self
+    }
+
+    /// Sets `StorageParams`: > **Note** (required)
+    pub fn storage_params(mut self, value: StorageParams) -> Self {
+        self.storage_params = Some(value);
+        self
+    }
+
+    /// Adds a field this model does not know, sent verbatim at the top level of the
+    /// body (for a field the vendor added after this model was generated). A name of a
+    /// documented field is refused by `build()`.
+    pub fn unknown_field(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.unknown_fields.insert(name.into(), value);
+        self
+    }
+
+    /// Checks every documented limit (using the system clock) and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the JSON path of the first problem.
+    pub fn build(self) -> Result<StartRecordRequest, record_core::Error> {
+        self.build_with_clock(&record_core::SystemClock)
+    }
+
+    /// Checks every documented limit against `clock` and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the JSON path of the first problem.
+    pub fn build_with_clock(
+        self,
+        clock: &dyn record_core::Clock,
+    ) -> Result<StartRecordRequest, record_core::Error> {
+        let Some(room_id) = self.room_id else {
+            return Err(
+                record_core::Error::invalid_parameter("$.RoomId", "is required")
+                    .with_vendor(VENDOR)
+                    .with_action("StartRecord"),
+            );
+        };
+        let Some(record_input_params) = self.record_input_params else {
+            return Err(record_core::Error::invalid_parameter(
+                "$.RecordInputParams",
+                "is required",
+            )
+            .with_vendor(VENDOR)
+            .with_action("StartRecord"));
+        };
+        let record_output_params = self.record_output_params;
+        let Some(storage_params) = self.storage_params else {
+            return Err(
+                record_core::Error::invalid_parameter("$.StorageParams", "is required")
+                    .with_vendor(VENDOR)
+                    .with_action("StartRecord"),
+            );
+        };
+        let request = StartRecordRequest {
+            room_id,
+            record_input_params,
+            record_output_params,
+            storage_params,
+            unknown_fields: self.unknown_fields,
+        };
+        request.validate_with_clock(record_core::UnknownFields::Keep, clock)?;
+        Ok(request)
+    }
+}
+
+/// Body of PauseRecord: Call this API to pause a recording task. During the pause, audio and video streams, whiteboards, etc. in the room will not be recorded.
+///
+/// Vendor term: 「调用本接口可以暂停录制中的任务，暂停期间将不会录制房间内的音视频流、白板等。」
+///
+/// Build it with [`PauseRecordRequest::builder`], or decode the caller's JSON (the vendor's own field names) with [`PauseRecordRequest::from_json`]; both check every documented limit before anything is sent, naming the JSON path of a failure (`err.parameter()`, e.g. `$.TaskId`). `Deserialize` alone checks only the structure: call [`PauseRecordRequest::validate`] on such a value.
+///
+/// Source: vendor-docs/zego/{en,zh}-pause-record.yaml #/components/schemas/PauseRecordingRequest.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct PauseRecordRequest {
+    #[serde(rename = "TaskId")]
+    task_id: String,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for PauseRecordRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PauseRecordRequest")
+            .field("task_id", &self.task_id)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl PauseRecordRequest {
+    /// The endpoint this request is for.
+    pub const ENDPOINT: record_core::EndpointInfo = endpoints::PAUSE_RECORD;
+
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["TaskId"];
+
+    /// A builder with nothing set.
+    pub fn builder() -> PauseRecordRequestBuilder {
+        PauseRecordRequestBuilder::default()
+    }
+
+    /// Recording task ID, a fixed-length string of 16 bytes.
+    ///
+    /// Vendor term: 「录制任务 ID，长度固定为 16 个字节的字符串。」
+    ///
+    /// JSON key: `TaskId`.
+    ///
+    /// Checked before sending: required; exactly 16 bytes.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): The prose says a fixed 16-byte string (as for StopRecord); the example XXXXXXXXXXX has 11 characters and is a placeholder (lifecycle/zego.md C-17).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-pause-record.yaml #/components/schemas/PauseRecordingRequest/properties/TaskId.
+    pub fn task_id(&self) -> &str {
+        &self.task_id
+    }
+
+    /// The fields of the body this model does not know (see [`record_core::UnknownFields`]).
+    pub fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.unknown_fields
+    }
+
+    /// The request path.
+    pub fn path(&self) -> String {
+        "/".to_owned()
+    }
+
+    /// Decodes the caller's JSON body (the vendor's field names) and checks it like
+    /// `build()` does, against the system clock.
+    ///
+    /// # Errors
+    /// [`record_core::ErrorKind::InvalidRequest`] naming the JSON path of the first problem:
+    /// a syntax or type error, a missing required field, an unknown field (unless `unknown`
+    /// is [`record_core::UnknownFields::Keep`]), a broken limit or conditional rule.
+    pub fn from_json(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+    ) -> Result<Self, record_core::Error> {
+        Self::from_json_with_clock(body, unknown, &record_core::SystemClock)
+    }
+
+    /// [`Self::from_json`] against `clock`.
+    ///
+    /// # Errors
+    /// As [`Self::from_json`].
+    pub fn from_json_with_clock(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+        clock: &dyn record_core::Clock,
+    ) -> Result<Self, record_core::Error> {
+        let request: Self = record_core::body::decode_json_body(body)
+            .map_err(|e| e.with_vendor(VENDOR).with_action("PauseRecord"))?;
+        request.validate_with_clock(unknown, clock)?;
+        Ok(request)
+    }
+
+    /// Decodes a body and applies the unknown-field policy, without the documented limits
+    /// (for fixtures of the vendor's examples, whose placeholder values break them).
+    #[doc(hidden)]
+    pub fn from_json_unchecked(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+    ) -> Result<Self, record_core::Error> {
+        let request: Self = record_core::body::decode_json_body(body)?;
+        request.validate_at("$", unknown, false)?;
+        Ok(request)
+    }
+
+    /// Checks the whole body against the system clock: see [`Self::validate_with_clock`].
+    ///
+    /// # Errors
+    /// As [`Self::validate_with_clock`].
+    pub fn validate(&self, unknown: record_core::UnknownFields) -> Result<(), record_core::Error> {
+        self.validate_with_clock(unknown, &record_core::SystemClock)
+    }
+
+    /// Checks the whole body: the unknown-field policy in every object, each documented
+    /// limit, then the conditional rules the vendor states only in prose.
+    ///
+    /// # Errors
+    /// [`record_core::ErrorKind::InvalidRequest`] naming the JSON path of the first problem.
+    pub fn validate_with_clock(
+        &self,
+        unknown: record_core::UnknownFields,
+        clock: &dyn record_core::Clock,
+    ) -> Result<(), record_core::Error> {
+        let tag = |e: record_core::Error| e.with_vendor(VENDOR).with_action("PauseRecord");
+        self.validate_at("$", unknown, true).map_err(tag)?;
+        let _ = clock;
+        Ok(())
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        {
+            let v = &self.task_id;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.len_bytes(format!("{path}.TaskId"), v, 16)?;
+                }
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Builder for [`PauseRecordRequest`]: set the fields, then call `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct PauseRecordRequestBuilder {
+    task_id: Option<String>,
+    unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PauseRecordRequestBuilder {
+    /// Sets `TaskId`: Recording task ID, a fixed-length string of 16 bytes. (required; exactly 16 bytes)
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+
+    /// Adds a field this model does not know, sent verbatim at the top level of the
+    /// body (for a field the vendor added after this model was generated). A name of a
+    /// documented field is refused by `build()`.
+    pub fn unknown_field(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.unknown_fields.insert(name.into(), value);
+        self
+    }
+
+    /// Checks every documented limit (using the system clock) and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the JSON path of the first problem.
+    pub fn build(self) -> Result<PauseRecordRequest, record_core::Error> {
+        self.build_with_clock(&record_core::SystemClock)
+    }
+
+    /// Checks every documented limit against `clock` and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the JSON path of the first problem.
+    pub fn build_with_clock(
+        self,
+        clock: &dyn record_core::Clock,
+    ) -> Result<PauseRecordRequest, record_core::Error> {
+        let Some(task_id) = self.task_id else {
+            return Err(
+                record_core::Error::invalid_parameter("$.TaskId", "is required")
+                    .with_vendor(VENDOR)
+                    .with_action("PauseRecord"),
+            );
+        };
+        let request = PauseRecordRequest {
+            task_id,
+            unknown_fields: self.unknown_fields,
+        };
+        request.validate_with_clock(record_core::UnknownFields::Keep, clock)?;
+        Ok(request)
+    }
+}
+
+/// Body of ResumeRecord: Call this API to resume a paused task and continue recording audio and video streams, whiteboards, etc. in the room.
+///
+/// Vendor term: 「调用本接口可以恢复暂停中的任务，继续录制房间内的音视频流、白板等。」
+///
+/// Build it with [`ResumeRecordRequest::builder`], or decode the caller's JSON (the vendor's own field names) with [`ResumeRecordRequest::from_json`]; both check every documented limit before anything is sent, naming the JSON path of a failure (`err.parameter()`, e.g. `$.TaskId`). `Deserialize` alone checks only the structure: call [`ResumeRecordRequest::validate`] on such a value.
+///
+/// Source: vendor-docs/zego/{en,zh}-resume-record.yaml #/components/schemas/ResumeRecordingRequest.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResumeRecordRequest {
+    #[serde(rename = "TaskId")]
+    task_id: String,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for ResumeRecordRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResumeRecordRequest")
+            .field("task_id", &self.task_id)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl ResumeRecordRequest {
+    /// The endpoint this request is for.
+    pub const ENDPOINT: record_core::EndpointInfo = endpoints::RESUME_RECORD;
+
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["TaskId"];
+
+    /// A builder with nothing set.
+    pub fn builder() -> ResumeRecordRequestBuilder {
+        ResumeRecordRequestBuilder::default()
+    }
+
+    /// Recording task ID, a fixed-length string of 16 bytes.
+    ///
+    /// Vendor term: 「录制任务 ID，长度固定为 16 个字节的字符串。」
+    ///
+    /// JSON key: `TaskId`.
+    ///
+    /// Checked before sending: required; exactly 16 bytes.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): A fixed 16-byte string per the prose; the example is a placeholder (C-17).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-resume-record.yaml #/components/schemas/ResumeRecordingRequest/properties/TaskId.
+    pub fn task_id(&self) -> &str {
+        &self.task_id
+    }
+
+    /// The fields of the body this model does not know (see [`record_core::UnknownFields`]).
+    pub fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.unknown_fields
+    }
+
+    /// The request path.
+    pub fn path(&self) -> String {
+        "/".to_owned()
+    }
+
+    /// Decodes the caller's JSON body (the vendor's field names) and checks it like
+    /// `build()` does, against the system clock.
+    ///
+    /// # Errors
+    /// [`record_core::ErrorKind::InvalidRequest`] naming the JSON path of the first problem:
+    /// a syntax or type error, a missing required field, an unknown field (unless `unknown`
+    /// is [`record_core::UnknownFields::Keep`]), a broken limit or conditional rule.
+    pub fn from_json(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+    ) -> Result<Self, record_core::Error> {
+        Self::from_json_with_clock(body, unknown, &record_core::SystemClock)
+    }
+
+    /// [`Self::from_json`] against `clock`.
+    ///
+    /// # Errors
+    /// As [`Self::from_json`].
+    pub fn from_json_with_clock(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+        clock: &dyn record_core::Clock,
+    ) -> Result<Self, record_core::Error> {
+        let request: Self = record_core::body::decode_json_body(body)
+            .map_err(|e| e.with_vendor(VENDOR).with_action("ResumeRecord"))?;
+        request.validate_with_clock(unknown, clock)?;
+        Ok(request)
+    }
+
+    /// Decodes a body and applies the unknown-field policy, without the documented limits
+    /// (for fixtures of the vendor's examples, whose placeholder values break them).
+    #[doc(hidden)]
+    pub fn from_json_unchecked(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+    ) -> Result<Self, record_core::Error> {
+        let request: Self = record_core::body::decode_json_body(body)?;
+        request.validate_at("$", unknown, false)?;
+        Ok(request)
+    }
+
+    /// Checks the whole body against the system clock: see [`Self::validate_with_clock`].
+    ///
+    /// # Errors
+    /// As [`Self::validate_with_clock`].
+    pub fn validate(&self, unknown: record_core::UnknownFields) -> Result<(), record_core::Error> {
+        self.validate_with_clock(unknown, &record_core::SystemClock)
+    }
+
+    /// Checks the whole body: the unknown-field policy in every object, each documented
+    /// limit, then the conditional rules the vendor states only in prose.
+    ///
+    /// # Errors
+    /// [`record_core::ErrorKind::InvalidRequest`] naming the JSON path of the first problem.
+    pub fn validate_with_clock(
+        &self,
+        unknown: record_core::UnknownFields,
+        clock: &dyn record_core::Clock,
+    ) -> Result<(), record_core::Error> {
+        let tag = |e: record_core::Error| e.with_vendor(VENDOR).with_action("ResumeRecord");
+        self.validate_at("$", unknown, true).map_err(tag)?;
+        let _ = clock;
+        Ok(())
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        {
+            let v = &self.task_id;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.len_bytes(format!("{path}.TaskId"), v, 16)?;
+                }
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Builder for [`ResumeRecordRequest`]: set the fields, then call `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct ResumeRecordRequestBuilder {
+    task_id: Option<String>,
+    unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ResumeRecordRequestBuilder {
+    /// Sets `TaskId`: Recording task ID, a fixed-length string of 16 bytes. (required; exactly 16 bytes)
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+
+    /// Adds a field this model does not know, sent verbatim at the top level of the
+    /// body (for a field the vendor added after this model was generated). A name of a
+    /// documented field is refused by `build()`.
+    pub fn unknown_field(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.unknown_fields.insert(name.into(), value);
+        self
+    }
+
+    /// Checks every documented limit (using the system clock) and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the JSON path of the first problem.
+    pub fn build(self) -> Result<ResumeRecordRequest, record_core::Error> {
+        self.build_with_clock(&record_core::SystemClock)
+    }
+
+    /// Checks every documented limit against `clock` and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the JSON path of the first problem.
+    pub fn build_with_clock(
+        self,
+        clock: &dyn record_core::Clock,
+    ) -> Result<ResumeRecordRequest, record_core::Error> {
+        let Some(task_id) = self.task_id else {
+            return Err(
+                record_core::Error::invalid_parameter("$.TaskId", "is required")
+                    .with_vendor(VENDOR)
+                    .with_action("ResumeRecord"),
+            );
+        };
+        let request = ResumeRecordRequest {
+            task_id,
+            unknown_fields: self.unknown_fields,
+        };
+        request.validate_with_clock(record_core::UnknownFields::Keep, clock)?;
+        Ok(request)
+    }
+}
+
+/// Body of UpdateLayout: During the recording process, you can call this API at any time to change the stream mixing layout settings.
+///
+/// Vendor term: 「在录制过程中，可以随时调用本接口更改混流布局的设置。」
+///
+/// Build it with [`UpdateLayoutRequest::builder`], or decode the caller's JSON (the vendor's own field names) with [`UpdateLayoutRequest::from_json`]; both check every documented limit before anything is sent, naming the JSON path of a failure (`err.parameter()`, e.g. `$.TaskId`). `Deserialize` alone checks only the structure: call [`UpdateLayoutRequest::validate`] on such a value.
+///
+/// Source: vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/UpdateLayoutRequest.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateLayoutRequest {
+    #[serde(rename = "TaskId")]
+    task_id: String,
+    #[serde(rename = "MixMode", default, skip_serializing_if = "Option::is_none")]
+    mix_mode: Option<MixMode>,
+    #[serde(
+        rename = "MixInputList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    mix_input_list: Option<Vec<MixInputListItem>>,
+    #[serde(
+        rename = "MixMaxResolutionStreamId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    mix_max_resolution_stream_id: Option<String>,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for UpdateLayoutRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpdateLayoutRequest")
+            .field("task_id", &self.task_id)
+            .field("mix_mode", &self.mix_mode)
+            .field("mix_input_list", &self.mix_input_list)
+            .field(
+                "mix_max_resolution_stream_id",
+                &self.mix_max_resolution_stream_id,
+            )
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl UpdateLayoutRequest {
+    /// The endpoint this request is for.
+    pub const ENDPOINT: record_core::EndpointInfo = endpoints::UPDATE_LAYOUT;
+
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TaskId",
+        "MixMode",
+        "MixInputList",
+        "MixMaxResolutionStreamId",
+    ];
+
+    /// A builder with nothing set.
+    pub fn builder() -> UpdateLayoutRequestBuilder {
+        UpdateLayoutRequestBuilder::default()
+    }
+
+    /// Recording task ID, a fixed-length string of 16 bytes.
+    ///
+    /// Vendor term: 「录制任务 ID，长度固定为 16 个字节的字符串。」
+    ///
+    /// JSON key: `TaskId`.
+    ///
+    /// Checked before sending: required; exactly 16 bytes.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): A fixed 16-byte string per the prose; the example xxxx is a placeholder (C-17).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/UpdateLayoutRequest/properties/TaskId.
+    pub fn task_id(&self) -> &str {
+        &self.task_id
+    }
+
+    /// Layout mode.
+    ///
+    /// - 1: Custom layout, MixInputList must be specified
+    /// - 2: Equal division layout (default)
+    /// - 3: Horizontal layout
+    /// - 4: Vertical layout
+    /// - 5: Floating layout
+    ///
+    /// Vendor term: 「布局方式。
+    ///
+    /// - 1：自定义布局，必须指定 MixInputList
+    /// - 2：平分布局（默认值）
+    /// - 3：水平布局
+    /// - 4：垂直布局
+    /// - 5：悬浮布局」
+    ///
+    /// JSON key: `MixMode`.
+    ///
+    /// Checked before sending: one of 1, 2, 3, 4, 5.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Vendor default when not sent: `2`.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): Same values and meanings as StartRecord's MixConfig.MixMode (lifecycle/zego.md §2.5).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/UpdateLayoutRequest/properties/MixMode.
+    pub fn mix_mode(&self) -> Option<MixMode> {
+        self.mix_mode
+    }
+
+    /// Custom layout parameters.
+    ///
+    /// Vendor term: 「自定义布局参数。」
+    ///
+    /// JSON key: `MixInputList`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/UpdateLayoutRequest/properties/MixInputList.
+    pub fn mix_input_list(&self) -> Option<&[MixInputListItem]> {
+        self.mix_input_list.as_deref()
+    }
+
+    /// When `MixMode` is set to 3, 4, or 5, used to specify the stream ID to display in the large view.
+    ///
+    /// Vendor term: 「`MixMode` 设为 3、4、5 时，用于指定显示大画面的流 ID。」
+    ///
+    /// JSON key: `MixMaxResolutionStreamId`.
+    ///
+    /// Optional: `None` leaves it out of the body.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-layout.yaml #/components/schemas/UpdateLayoutRequest/properties/MixMaxResolutionStreamId.
+    pub fn mix_max_resolution_stream_id(&self) -> Option<&str> {
+        self.mix_max_resolution_stream_id.as_deref()
+    }
+
+    /// The fields of the body this model does not know (see [`record_core::UnknownFields`]).
+    pub fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.unknown_fields
+    }
+
+    /// The request path.
+    pub fn path(&self) -> String {
+        "/".to_owned()
+    }
+
+    /// Decodes the caller's JSON body (the vendor's field names) and checks it like
+    /// `build()` does, against the system clock.
+    ///
+    /// # Errors
+    /// [`record_core::ErrorKind::InvalidRequest`] naming the JSON path of the first problem:
+    /// a syntax or type error, a missing required field, an unknown field (unless `unknown`
+    /// is [`record_core::UnknownFields::Keep`]), a broken limit or conditional rule.
+    pub fn from_json(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+    ) -> Result<Self, record_core::Error> {
+        Self::from_json_with_clock(body, unknown, &record_core::SystemClock)
+    }
+
+    /// [`Self::from_json`] against `clock`.
+    ///
+    /// # Errors
+    /// As [`Self::from_json`].
+    pub fn from_json_with_clock(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+        clock: &dyn record_core::Clock,
+    ) -> Result<Self, record_core::Error> {
+        let request: Self = record_core::body::decode_json_body(body)
+            .map_err(|e| e.with_vendor(VENDOR).with_action("UpdateLayout"))?;
+        request.validate_with_clock(unknown, clock)?;
+        Ok(request)
+    }
+
+    /// Decodes a body and applies the unknown-field policy, without the documented limits
+    /// (for fixtures of the vendor's examples, whose placeholder values break them).
+    #[doc(hidden)]
+    pub fn from_json_unchecked(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+    ) -> Result<Self, record_core::Error> {
+        let request: Self = record_core::body::decode_json_body(body)?;
+        request.validate_at("$", unknown, false)?;
+        Ok(request)
+    }
+
+    /// Checks the whole body against the system clock: see [`Self::validate_with_clock`].
+    ///
+    /// # Errors
+    /// As [`Self::validate_with_clock`].
+    pub fn validate(&self, unknown: record_core::UnknownFields) -> Result<(), record_core::Error> {
+        self.validate_with_clock(unknown, &record_core::SystemClock)
+    }
+
+    /// Checks the whole body: the unknown-field policy in every object, each documented
+    /// limit, then the conditional rules the vendor states only in prose.
+    ///
+    /// # Errors
+    /// [`record_core::ErrorKind::InvalidRequest`] naming the JSON path of the first problem.
+    pub fn validate_with_clock(
+        &self,
+        unknown: record_core::UnknownFields,
+        clock: &dyn record_core::Clock,
+    ) -> Result<(), record_core::Error> {
+        let tag = |e: record_core::Error| e.with_vendor(VENDOR).with_action("UpdateLayout");
+        self.validate_at("$", unknown, true).map_err(tag)?;
+        crate::validation::update_layout_request(self, clock).map_err(tag)?;
+        Ok(())
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        {
+            let v = &self.task_id;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.len_bytes(format!("{path}.TaskId"), v, 16)?;
+                }
+            }
+        }
+        if let Some(v) = &self.mix_mode {
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.one_of(format!("{path}.MixMode"), v.raw(), &[1, 2, 3, 4, 5])?;
+                }
+            }
+        }
+        if let Some(v) = &self.mix_input_list {
+            for (i, v) in v.iter().enumerate() {
+                v.validate_at(&format!("{path}.MixInputList[{i}]"), unknown, limits)?;
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Builder for [`UpdateLayoutRequest`]: set the fields, then call `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct UpdateLayoutRequestBuilder {
+    task_id: Option<String>,
+    mix_mode: Option<MixMode>,
+    mix_input_list: Option<Vec<MixInputListItem>>,
+    mix_max_resolution_stream_id: Option<String>,
+    unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UpdateLayoutRequestBuilder {
+    /// Sets `TaskId`: Recording task ID, a fixed-length string of 16 bytes. (required; exactly 16 bytes)
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MixMode`: Layout mode. (one of 1, 2, 3, 4, 5)
+    pub fn mix_mode(mut self, value: MixMode) -> Self {
+        self.mix_mode = Some(value);
+        self
+    }
+
+    /// Sets `MixInputList`: Custom layout parameters.
+    pub fn mix_input_list(mut self, value: Vec<MixInputListItem>) -> Self {
+        self.mix_input_list = Some(value);
+        self
+    }
+
+    /// Sets `MixMaxResolutionStreamId`: When `MixMode` is set to 3, 4, or 5, used to specify the stream ID to display in the large view.
+    pub fn mix_max_resolution_stream_id(mut self, value: impl Into<String>) -> Self {
+        self.mix_max_resolution_stream_id = Some(value.into());
+        self
+    }
+
+    /// Adds a field this model does not know, sent verbatim at the top level of the
+    /// body (for a field the vendor added after this model was generated). A name of a
+    /// documented field is refused by `build()`.
+    pub fn unknown_field(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.unknown_fields.insert(name.into(), value);
+        self
+    }
+
+    /// Checks every documented limit (using the system clock) and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the JSON path of the first problem.
+    pub fn build(self) -> Result<UpdateLayoutRequest, record_core::Error> {
+        self.build_with_clock(&record_core::SystemClock)
+    }
+
+    /// Checks every documented limit against `clock` and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the JSON path of the first problem.
+    pub fn build_with_clock(
+        self,
+        clock: &dyn record_core::Clock,
+    ) -> Result<UpdateLayoutRequest, record_core::Error> {
+        let Some(task_id) = self.task_id else {
+            return Err(
+                record_core::Error::invalid_parameter("$.TaskId", "is required")
+                    .with_vendor(VENDOR)
+                    .with_action("UpdateLayout"),
+            );
+        };
+        let mix_mode = self.mix_mode;
+        let mix_input_list = self.mix_input_list;
+        let mix_max_resolution_stream_id = self.mix_max_resolution_stream_id;
+        let request = UpdateLayoutRequest {
+            task_id,
+            mix_mode,
+            mix_input_list,
+            mix_max_resolution_stream_id,
+            unknown_fields: self.unknown_fields,
+        };
+        request.validate_with_clock(record_core::UnknownFields::Keep, clock)?;
+        Ok(request)
+    }
+}
+
+/// Body of UpdateWhiteboard: During the recording process, you can call this API at any time to change the whiteboard being recorded.
+///
+/// Vendor term: 「在录制过程中，可以随时调用本接口更改录制的白板。」
+///
+/// Build it with [`UpdateWhiteboardRequest::builder`], or decode the caller's JSON (the vendor's own field names) with [`UpdateWhiteboardRequest::from_json`]; both check every documented limit before anything is sent, naming the JSON path of a failure (`err.parameter()`, e.g. `$.TaskId`). `Deserialize` alone checks only the structure: call [`UpdateWhiteboardRequest::validate`] on such a value.
+///
+/// Source: vendor-docs/zego/{en,zh}-update-whiteboard.yaml #/components/schemas/UpdateWhiteboardRequest.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateWhiteboardRequest {
+    #[serde(rename = "TaskId")]
+    task_id: String,
+    #[serde(rename = "WhiteboardId")]
+    whiteboard_id: String,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for UpdateWhiteboardRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpdateWhiteboardRequest")
+            .field("task_id", &self.task_id)
+            .field("whiteboard_id", &self.whiteboard_id)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl UpdateWhiteboardRequest {
+    /// The endpoint this request is for.
+    pub const ENDPOINT: record_core::EndpointInfo = endpoints::UPDATE_WHITEBOARD;
+
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["TaskId", "WhiteboardId"];
+
+    /// A builder with nothing set.
+    pub fn builder() -> UpdateWhiteboardRequestBuilder {
+        UpdateWhiteboardRequestBuilder::default()
+    }
+
+    /// Recording task ID, a fixed-length string of 16 bytes.
+    ///
+    /// Vendor term: 「录制任务 ID，长度固定为 16 个字节的字符串。」
+    ///
+    /// JSON key: `TaskId`.
+    ///
+    /// Checked before sending: required; exactly 16 bytes.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): A fixed 16-byte string per the prose; the example xxxx is a placeholder (C-17).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-whiteboard.yaml #/components/schemas/UpdateWhiteboardRequest/properties/TaskId.
+    pub fn task_id(&self) -> &str {
+        &self.task_id
+    }
+
+    /// ID of the whiteboard to be recorded.
+    ///
+    /// Vendor term: 「录制白板的 ID。」
+    ///
+    /// JSON key: `WhiteboardId`.
+    ///
+    /// Checked before sending: required.
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-update-whiteboard.yaml #/components/schemas/UpdateWhiteboardRequest/properties/WhiteboardId.
+    pub fn whiteboard_id(&self) -> &str {
+        &self.whiteboard_id
+    }
+
+    /// The fields of the body this model does not know (see [`record_core::UnknownFields`]).
+    pub fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.unknown_fields
+    }
+
+    /// The request path.
+    pub fn path(&self) -> String {
+        "/".to_owned()
+    }
+
+    /// Decodes the caller's JSON body (the vendor's field names) and checks it like
+    /// `build()` does, against the system clock.
+    ///
+    /// # Errors
+    /// [`record_core::ErrorKind::InvalidRequest`] naming the JSON path of the first problem:
+    /// a syntax or type error, a missing required field, an unknown field (unless `unknown`
+    /// is [`record_core::UnknownFields::Keep`]), a broken limit or conditional rule.
+    pub fn from_json(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+    ) -> Result<Self, record_core::Error> {
+        Self::from_json_with_clock(body, unknown, &record_core::SystemClock)
+    }
+
+    /// [`Self::from_json`] against `clock`.
+    ///
+    /// # Errors
+    /// As [`Self::from_json`].
+    pub fn from_json_with_clock(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+        clock: &dyn record_core::Clock,
+    ) -> Result<Self, record_core::Error> {
+        let request: Self = record_core::body::decode_json_body(body)
+            .map_err(|e| e.with_vendor(VENDOR).with_action("UpdateWhiteboard"))?;
+        request.validate_with_clock(unknown, clock)?;
+        Ok(request)
+    }
+
+    /// Decodes a body and applies the unknown-field policy, without the documented limits
+    /// (for fixtures of the vendor's examples, whose placeholder values break them).
+    #[doc(hidden)]
+    pub fn from_json_unchecked(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+    ) -> Result<Self, record_core::Error> {
+        let request: Self = record_core::body::decode_json_body(body)?;
+        request.validate_at("$", unknown, false)?;
+        Ok(request)
+    }
+
+    /// Checks the whole body against the system clock: see [`Self::validate_with_clock`].
+    ///
+    /// # Errors
+    /// As [`Self::validate_with_clock`].
+    pub fn validate(&self, unknown: record_core::UnknownFields) -> Result<(), record_core::Error> {
+        self.validate_with_clock(unknown, &record_core::SystemClock)
+    }
+
+    /// Checks the whole body: the unknown-field policy in every object, each documented
+    /// limit, then the conditional rules the vendor states only in prose.
+    ///
+    /// # Errors
+    /// [`record_core::ErrorKind::InvalidRequest`] naming the JSON path of the first problem.
+    pub fn validate_with_clock(
+        &self,
+        unknown: record_core::UnknownFields,
+        clock: &dyn record_core::Clock,
+    ) -> Result<(), record_core::Error> {
+        let tag = |e: record_core::Error| e.with_vendor(VENDOR).with_action("UpdateWhiteboard");
+        self.validate_at("$", unknown, true).map_err(tag)?;
+        let _ = clock;
+        Ok(())
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        {
+            let v = &self.task_id;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.len_bytes(format!("{path}.TaskId"), v, 16)?;
+                }
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Builder for [`UpdateWhiteboardRequest`]: set the fields, then call `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct UpdateWhiteboardRequestBuilder {
+    task_id: Option<String>,
+    whiteboard_id: Option<String>,
+    unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UpdateWhiteboardRequestBuilder {
+    /// Sets `TaskId`: Recording task ID, a fixed-length string of 16 bytes. (required; exactly 16 bytes)
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+
+    /// Sets `WhiteboardId`: ID of the whiteboard to be recorded. (required)
+    pub fn whiteboard_id(mut self, value: impl Into<String>) -> Self {
+        self.whiteboard_id = Some(value.into());
+        self
+    }
+
+    /// Adds a field this model does not know, sent verbatim at the top level of the
+    /// body (for a field the vendor added after this model was generated). A name of a
+    /// documented field is refused by `build()`.
+    pub fn unknown_field(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.unknown_fields.insert(name.into(), value);
+        self
+    }
+
+    /// Checks every documented limit (using the system clock) and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the JSON path of the first problem.
+    pub fn build(self) -> Result<UpdateWhiteboardRequest, record_core::Error> {
+        self.build_with_clock(&record_core::SystemClock)
+    }
+
+    /// Checks every documented limit against `clock` and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the JSON path of the first problem.
+    pub fn build_with_clock(
+        self,
+        clock: &dyn record_core::Clock,
+    ) -> Result<UpdateWhiteboardRequest, record_core::Error> {
+        let Some(task_id) = self.task_id else {
+            return Err(
+                record_core::Error::invalid_parameter("$.TaskId", "is required")
+                    .with_vendor(VENDOR)
+                    .with_action("UpdateWhiteboard"),
+            );
+        };
+        let Some(whiteboard_id) = self.whiteboard_id else {
+            return Err(
+                record_core::Error::invalid_parameter("$.WhiteboardId", "is required")
+                    .with_vendor(VENDOR)
+                    .with_action("UpdateWhiteboard"),
+            );
+        };
+        let request = UpdateWhiteboardRequest {
+            task_id,
+            whiteboard_id,
+            unknown_fields: self.unknown_fields,
+        };
+        request.validate_with_clock(record_core::UnknownFields::Keep, clock)?;
+        Ok(request)
+    }
+}
+
+/// Body of TakeSnapshot: Call this API to take a screenshot of the **mixed stream**. You can receive a notification with `event_type` of `1` through \[Callback\](/cloud-recording-server/end-callback) to obtain a JPG format image.
+///
+/// Vendor term: 「调用本接口，可对 **混流画面** 进行一次截图，您可通过 \[回调\](/cloud-recording-server/end-callback) 接收 `event_type` 为 `1` 的通知，获取一张格式为 JPG 的图片。」
+///
+/// Build it with [`TakeSnapshotRequest::builder`], or decode the caller's JSON (the vendor's own field names) with [`TakeSnapshotRequest::from_json`]; both check every documented limit before anything is sent, naming the JSON path of a failure (`err.parameter()`, e.g. `$.TaskId`). `Deserialize` alone checks only the structure: call [`TakeSnapshotRequest::validate`] on such a value.
+///
+/// Source: vendor-docs/zego/{en,zh}-take-snapshot.yaml #/components/schemas/TakeSnapshotRequest.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct TakeSnapshotRequest {
+    #[serde(rename = "TaskId")]
+    task_id: String,
+    /// JSON fields this model does not know, kept in this object (they are sent after the
+    /// documented ones). Decoding keeps them; `validate` refuses them unless the caller
+    /// allows unknown fields ([`record_core::UnknownFields::Keep`]). `Debug` shows only their
+    /// names.
+    #[serde(flatten)]
+    unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Debug for TakeSnapshotRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TakeSnapshotRequest")
+            .field("task_id", &self.task_id)
+            .field(
+                "unknown_fields",
+                &record_core::body::debug_unknown_keys(&self.unknown_fields),
+            )
+            .finish()
+    }
+}
+
+impl TakeSnapshotRequest {
+    /// The endpoint this request is for.
+    pub const ENDPOINT: record_core::EndpointInfo = endpoints::TAKE_SNAPSHOT;
+
+    /// The documented JSON keys of this object, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["TaskId"];
+
+    /// A builder with nothing set.
+    pub fn builder() -> TakeSnapshotRequestBuilder {
+        TakeSnapshotRequestBuilder::default()
+    }
+
+    /// Stream mixing recording task ID (in progress). Can be obtained from the response of \[Start recording\](/cloud-recording-server/start) and \[Query recording task list\](/cloud-recording-server/query-record-task-list) APIs, a fixed-length string of 16 bytes.
+    ///
+    /// Vendor term: 「混流录制任务 ID（进行中）。可通过 \[开始录制\](/cloud-recording-server/start-record) 和 \[查询录制任务列表\](/cloud-recording-server/describe-tasks) 接口的响应获取，长度固定为 16 个字节的字符串。」
+    ///
+    /// JSON key: `TaskId`.
+    ///
+    /// Checked before sending: required; exactly 16 bytes.
+    ///
+    /// Note: Deviation from the vendor's schema (openapi-overlay.toml): A fixed 16-byte string per the prose; the example is a placeholder (C-17).
+    ///
+    /// Source: vendor-docs/zego/{en,zh}-take-snapshot.yaml #/components/schemas/TakeSnapshotRequest/properties/TaskId.
+    pub fn task_id(&self) -> &str {
+        &self.task_id
+    }
+
+    /// The fields of the body this model does not know (see [`record_core::UnknownFields`]).
+    pub fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.unknown_fields
+    }
+
+    /// The request path.
+    pub fn path(&self) -> String {
+        "/".to_owned()
+    }
+
+    /// Decodes the caller's JSON body (the vendor's field names) and checks it like
+    /// `build()` does, against the system clock.
+    ///
+    /// # Errors
+    /// [`record_core::ErrorKind::InvalidRequest`] naming the JSON path of the first problem:
+    /// a syntax or type error, a missing required field, an unknown field (unless `unknown`
+    /// is [`record_core::UnknownFields::Keep`]), a broken limit or conditional rule.
+    pub fn from_json(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+    ) -> Result<Self, record_core::Error> {
+        Self::from_json_with_clock(body, unknown, &record_core::SystemClock)
+    }
+
+    /// [`Self::from_json`] against `clock`.
+    ///
+    /// # Errors
+    /// As [`Self::from_json`].
+    pub fn from_json_with_clock(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+        clock: &dyn record_core::Clock,
+    ) -> Result<Self, record_core::Error> {
+        let request: Self = record_core::body::decode_json_body(body)
+            .map_err(|e| e.with_vendor(VENDOR).with_action("TakeSnapshot"))?;
+        request.validate_with_clock(unknown, clock)?;
+        Ok(request)
+    }
+
+    /// Decodes a body and applies the unknown-field policy, without the documented limits
+    /// (for fixtures of the vendor's examples, whose placeholder values break them).
+    #[doc(hidden)]
+    pub fn from_json_unchecked(
+        body: &[u8],
+        unknown: record_core::UnknownFields,
+    ) -> Result<Self, record_core::Error> {
+        let request: Self = record_core::body::decode_json_body(body)?;
+        request.validate_at("$", unknown, false)?;
+        Ok(request)
+    }
+
+    /// Checks the whole body against the system clock: see [`Self::validate_with_clock`].
+    ///
+    /// # Errors
+    /// As [`Self::validate_with_clock`].
+    pub fn validate(&self, unknown: record_core::UnknownFields) -> Result<(), record_core::Error> {
+        self.validate_with_clock(unknown, &record_core::SystemClock)
+    }
+
+    /// Checks the whole body: the unknown-field policy in every object, each documented
+    /// limit, then the conditional rules the vendor states only in prose.
+    ///
+    /// # Errors
+    /// [`record_core::ErrorKind::InvalidRequest`] naming the JSON path of the first problem.
+    pub fn validate_with_clock(
+        &self,
+        unknown: record_core::UnknownFields,
+        clock: &dyn record_core::Clock,
+    ) -> Result<(), record_core::Error> {
+        let tag = |e: record_core::Error| e.with_vendor(VENDOR).with_action("TakeSnapshot");
+        self.validate_at("$", unknown, true).map_err(tag)?;
+        let _ = clock;
+        Ok(())
+    }
+
+    /// Checks this object, found at JSON path `path`, and every object below it:
+    /// the unknown-field policy, then (when `limits`) each documented limit.
+    #[allow(clippy::too_many_lines, reason = "generated: one check per field")]
+    fn validate_at(
+        &self,
+        path: &str,
+        unknown: record_core::UnknownFields,
+        limits: bool,
+    ) -> Result<(), record_core::Error> {
+        record_core::body::check_unknown_fields(path, &self.unknown_fields, Self::FIELDS, unknown)?;
+        {
+            let v = &self.task_id;
+            {
+                if limits {
+                    let checks = record_core::check::Checks::UNNAMED;
+                    checks.len_bytes(format!("{path}.TaskId"), v, 16)?;
+                }
+            }
+        }
+        let _ = limits;
+        Ok(())
+    }
+}
+
+/// Builder for [`TakeSnapshotRequest`]: set the fields, then call `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct TakeSnapshotRequestBuilder {
+    task_id: Option<String>,
+    unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TakeSnapshotRequestBuilder {
+    /// Sets `TaskId`: Stream mixing recording task ID (in progress). Can be obtained from the response of \[Start recording\](/cloud-recording-server/start) and \[Query recording task list\](/cloud-recording-server/query-record-task-list) APIs, a fixed-length string of 16 bytes. (required; exactly 16 bytes)
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+
+    /// Adds a field this model does not know, sent verbatim at the top level of the
+    /// body (for a field the vendor added after this model was generated). A name of a
+    /// documented field is refused by `build()`.
+    pub fn unknown_field(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.unknown_fields.insert(name.into(), value);
+        self
+    }
+
+    /// Checks every documented limit (using the system clock) and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the JSON path of the first problem.
+    pub fn build(self) -> Result<TakeSnapshotRequest, record_core::Error> {
+        self.build_with_clock(&record_core::SystemClock)
+    }
+
+    /// Checks every documented limit against `clock` and builds the request.
+    ///
+    /// # Errors
+    /// An [`record_core::ErrorKind::InvalidRequest`] error naming the JSON path of the first problem.
+    pub fn build_with_clock(
+        self,
+        clock: &dyn record_core::Clock,
+    ) -> Result<TakeSnapshotRequest, record_core::Error> {
+        let Some(task_id) = self.task_id else {
+            return Err(
+                record_core::Error::invalid_parameter("$.TaskId", "is required")
+                    .with_vendor(VENDOR)
+                    .with_action("TakeSnapshot"),
+            );
+        };
+        let request = TakeSnapshotRequest {
+            task_id,
+            unknown_fields: self.unknown_fields,
+        };
+        request.validate_with_clock(record_core::UnknownFields::Keep, clock)?;
+        Ok(request)
+    }
+}
+
 /// Every documented error code of this vendor, with its meaning, normalized kind and
 /// whether a retry can help.
 pub static ERROR_CODES: &[record_core::ErrorCodeInfo] = &[
@@ -2131,8 +8309,62 @@ pub fn decode_fixture(
         }
         "describe_tasks" => record_core::testing::Decoded::of::<DescribeTasksResponse>(body),
         "stop_record" => record_core::testing::Decoded::of::<StopRecordResponse>(body),
+        "start_record" => record_core::testing::Decoded::of::<StartRecordResponse>(body),
+        "pause_record" => record_core::testing::Decoded::of::<PauseRecordResponse>(body),
+        "resume_record" => record_core::testing::Decoded::of::<ResumeRecordResponse>(body),
+        "update_layout" => record_core::testing::Decoded::of::<UpdateLayoutResponse>(body),
+        "update_whiteboard" => record_core::testing::Decoded::of::<UpdateWhiteboardResponse>(body),
+        "take_snapshot" => record_core::testing::Decoded::of::<TakeSnapshotResponse>(body),
         other => Err(<serde_json::Error as serde::de::Error>::custom(format!(
             "no fixture type for folder `{other}`"
+        ))),
+    }
+}
+/// Decodes a request fixture (`fixtures/zego/<folder>/requests/`) with the request type of
+/// the folder's endpoint, refusing unknown fields and not checking limits.
+#[doc(hidden)]
+pub fn decode_request_fixture(
+    folder: &str,
+    body: &[u8],
+) -> Result<record_core::testing::Decoded, serde_json::Error> {
+    fn of<T: serde::Serialize + fmt::Debug + 'static>(
+        value: Result<T, record_core::Error>,
+    ) -> Result<record_core::testing::Decoded, serde_json::Error> {
+        let value =
+            value.map_err(|e| <serde_json::Error as serde::de::Error>::custom(e.to_string()))?;
+        let reserialized = serde_json::to_value(&value)?;
+        Ok(record_core::testing::Decoded {
+            value: Box::new(value),
+            reserialized,
+        })
+    }
+    match folder {
+        "start_record" => of(StartRecordRequest::from_json_unchecked(
+            body,
+            record_core::UnknownFields::Refuse,
+        )),
+        "pause_record" => of(PauseRecordRequest::from_json_unchecked(
+            body,
+            record_core::UnknownFields::Refuse,
+        )),
+        "resume_record" => of(ResumeRecordRequest::from_json_unchecked(
+            body,
+            record_core::UnknownFields::Refuse,
+        )),
+        "update_layout" => of(UpdateLayoutRequest::from_json_unchecked(
+            body,
+            record_core::UnknownFields::Refuse,
+        )),
+        "update_whiteboard" => of(UpdateWhiteboardRequest::from_json_unchecked(
+            body,
+            record_core::UnknownFields::Refuse,
+        )),
+        "take_snapshot" => of(TakeSnapshotRequest::from_json_unchecked(
+            body,
+            record_core::UnknownFields::Refuse,
+        )),
+        other => Err(<serde_json::Error as serde::de::Error>::custom(format!(
+            "no request type for folder `{other}`"
         ))),
     }
 }

@@ -229,7 +229,20 @@ async fn every_success_fixture_is_fetched_and_decoded_through_the_client() {
     let client = client(&server);
     let mut decoded = Vec::new();
     let mut error_envelopes = Vec::new();
-    let folders = api_folders();
+    // The lifecycle actions imported from ZEGO's OpenAPI (spec/lifecycle.toml) have models
+    // and fixtures (tests/fixtures.rs) but no client method yet.
+    const MODELS_ONLY: [&str; 6] = [
+        "pause_record",
+        "resume_record",
+        "start_record",
+        "take_snapshot",
+        "update_layout",
+        "update_whiteboard",
+    ];
+    let folders: Vec<String> = api_folders()
+        .into_iter()
+        .filter(|f| !MODELS_ONLY.contains(&f.as_str()))
+        .collect();
     assert_eq!(
         folders,
         ["describe_record_status", "describe_tasks", "stop_record"]

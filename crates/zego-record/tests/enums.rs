@@ -263,8 +263,9 @@ fn record_mode_stream_type_media_track_type_values() {
 
 #[test]
 fn output_file_format_values() -> TestResult {
-    // vendor-docs/000 lists mp4 flv hls jpg aac; StartRecord adds mp3 (facts Z2).
-    let documented = ["mp4", "flv", "hls", "jpg", "aac", "mp3"];
+    // vendor-docs/000 lists mp4 flv hls jpg aac; StartRecord adds mp3 (facts Z2) and ogg
+    // (vendor-docs/zego/en-start-record.yaml OutputFileFormat; lifecycle/zego.md C-13).
+    let documented = ["mp4", "flv", "hls", "jpg", "aac", "mp3", "ogg"];
     assert_eq!(OutputFileFormat::KNOWN.len(), documented.len());
     for (value, raw) in OutputFileFormat::KNOWN.iter().zip(documented) {
         assert_eq!(value.raw(), raw);
