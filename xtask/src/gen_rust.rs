@@ -268,10 +268,16 @@ fn gen_client(out: &mut String, spec: &Spec) -> Result<()> {
             doc.push_str(&format!(" {}", n.trim()));
         }
         doc.push_str("\n\nEvery attempt (retries included) is signed afresh.\n\n# Errors\n\nA [`record_core::Error`] classified by the vendor's rules (see the [`client`](crate::client) module): a documented vendor code by its table entry, an HTTP failure by its status, a timeout, a connection failure, or an undecodable body.");
+        let answer = if e.stop {
+            doc.push_str("\n\nA stop: the answer is a [`record_core::StopAnswer`], whose `outcome` says whether this call stopped the recording or the vendor reported it already stopped (its code kept in the response); a retry that finds its own earlier attempt's stop done reports `Stopped`.");
+            format!("record_core::StopAnswer<{resp}>")
+        } else {
+            resp.to_string()
+        };
         doc_lines(out, "    ", &doc);
         let _ = writeln!(
             out,
-            "    pub async fn {m}(&self, request: &{req}) -> Result<{resp}, record_core::Error> {{\n        self.service.call(request).await\n    }}\n"
+            "    pub async fn {m}(&self, request: &{req}) -> Result<{answer}, record_core::Error> {{\n        self.service.call(request).await\n    }}\n"
         );
         doc_lines(
             out,

@@ -1405,7 +1405,7 @@ fn write_part(
         };
         let _ = writeln!(out, "examples = [{}]", list(&a.response_examples));
         let _ = writeln!(out, "request_examples = [{}]", list(&a.request_examples));
-        let _ = writeln!(out, "client = false\n");
+        let _ = writeln!(out, "client = true\n");
         for ex in a.request_examples.iter().chain(&a.response_examples) {
             let _ = writeln!(out, "# example `{}`: {}", ex.case, ex.source);
         }

@@ -145,6 +145,11 @@ pub struct Endpoint {
     /// Why the operation is (not) idempotent, from the vendor's docs.
     #[serde(default)]
     pub idempotency_note: Option<String>,
+    /// The operation stops a recording: its client method returns
+    /// `record_core::StopAnswer<Response>` (the response implements
+    /// `record_core::DecodeStop`), so that "already stopped" is an outcome, not an error.
+    #[serde(default)]
+    pub stop: bool,
     /// How the endpoint's answers are paged, when they are (generates a lazy item stream).
     #[serde(default)]
     pub pagination: Option<Pagination>,

@@ -348,3 +348,17 @@ mod tests {
         }
     }
 }
+
+#[async_trait::async_trait]
+impl record_core::RecordingControl for Client {
+    /// None yet. This crate does not send Agora's acquire, start, update, updateLayout and stop yet: every control operation is `Unsupported`, nothing is sent.
+    fn control_capabilities(&self) -> record_core::ControlCapabilities {
+        record_core::ControlCapabilities::NONE
+    }
+
+    /// Always [`ErrorKind::Unsupported`](record_core::ErrorKind::Unsupported); nothing is sent.
+    async fn stop(&self, task: &TaskRef) -> Result<record_core::Stopped, Error> {
+        let _ = task;
+        Err(record_core::unsupported_operation(VENDOR, "stop"))
+    }
+}

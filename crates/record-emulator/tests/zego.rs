@@ -9,6 +9,7 @@ mod common;
 use common::*;
 use futures::future::join_all;
 use record_emulator::{RecordingSpec, Vendor};
+use record_facade::StopOutcome;
 use record_facade::zego::{
     self, DescribeRecordStatusRequest, DescribeRecordStatusResponse, DescribeTasksRequest,
     DescribeTasksResponse, FileStatus, TaskStatus,
@@ -528,17 +529,18 @@ async fn stop_record_ends_a_running_task_once() {
     assert_eq!(typed.data.unwrap().status, Some(TaskStatus::Recording));
 
     let answer = client.stop_record(&stop_request(TASK)).await.unwrap();
-    assert_eq!(answer.code, 0);
-    assert!(answer.request_id.is_some());
+    assert_eq!(answer.outcome, StopOutcome::Stopped);
+    assert_eq!(answer.response.code, 0);
+    assert!(answer.response.request_id.is_some());
     // The recorder leaves the room, uploads, and the task ends well before its 600 s.
     advance(&clock, 30.0);
     let (typed, _) = describe(&client, TASK).await;
     assert_eq!(typed.data.unwrap().status, Some(TaskStatus::Ended));
 
-    // A second stop: the task has ended (300001001), not retried.
-    let err = client.stop_record(&stop_request(TASK)).await.unwrap_err();
-    assert_eq!(err.vendor_code(), Some("300001001"));
-    assert_eq!(err.attempts(), 1);
+    // A second stop: the task had already ended (300001001): an outcome, the code kept.
+    let again = client.stop_record(&stop_request(TASK)).await.unwrap();
+    assert_eq!(again.outcome, StopOutcome::AlreadyStopped);
+    assert_eq!(again.response.code, 300_001_001);
     // An unknown task: 300001000, not found.
     let err = client
         .stop_record(&stop_request("AAAAAAAAAAAAAAAA"))

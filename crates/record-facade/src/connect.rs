@@ -1,9 +1,9 @@
-//! Building any vendor's client from configuration, behind `Box<dyn RecordingQuery>`, so an
+//! Building any vendor's client from configuration, behind `Box<dyn RecordingClient>` (query and control), so an
 //! application can switch vendors by changing a setting.
 
 use record_core::service::{Protocol, ServiceBuilder};
 use record_core::transport::Timeouts;
-use record_core::{Error, RecordingQuery, RetryPolicy, Vendor};
+use record_core::{Error, RecordingClient, RetryPolicy, Vendor};
 
 /// How to build a client, the same for every vendor. Credentials are looked up by the
 /// vendor's documented environment-variable names (see [`connect`]).
@@ -80,7 +80,7 @@ pub fn connect(
     vendor: Vendor,
     config: &ClientConfig,
     mut lookup: impl FnMut(&str) -> Option<String>,
-) -> Result<Box<dyn RecordingQuery>, Error> {
+) -> Result<Box<dyn RecordingClient>, Error> {
     match vendor {
         #[cfg(feature = "zego")]
         Vendor::Zego => {
@@ -127,7 +127,7 @@ pub fn connect_by_id(
     vendor_id: &str,
     config: &ClientConfig,
     lookup: impl FnMut(&str) -> Option<String>,
-) -> Result<Box<dyn RecordingQuery>, Error> {
+) -> Result<Box<dyn RecordingClient>, Error> {
     let vendor = Vendor::from_id(vendor_id).ok_or_else(|| {
         Error::invalid_parameter(
             "vendor",

@@ -11,14 +11,14 @@ use crate::{Ctx, Failure, exit, output};
 use futures::future::join_all;
 use record_emulator::{Emulator, RecordingSpec, Scenario, Vendor};
 use record_facade::{
-    ClientConfig, Error, Recording, RecordingQuery, RecordingState, TaskRef, WaitError, Waiter,
+    ClientConfig, Error, Recording, RecordingClient, RecordingState, TaskRef, WaitError, Waiter,
     connect,
 };
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A vendor and its client.
-type VendorClient = (Vendor, Arc<dyn RecordingQuery>);
+type VendorClient = (Vendor, Arc<dyn RecordingClient>);
 
 fn demo_error(what: &str, e: impl std::fmt::Display) -> Failure {
     Failure::Config(ConfigError(format!("demo: {what}: {e}")))

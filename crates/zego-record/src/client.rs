@@ -82,8 +82,10 @@
 //! ```
 
 use crate::{
-    Credentials, DescribeRecordStatusResponse, DescribeTasksResponse, StopRecordResponse, VENDOR,
-    endpoints, error_code_info, hosts, signing,
+    Credentials, DescribeRecordStatusResponse, DescribeTasksResponse, PauseRecordResponse,
+    ResumeRecordResponse, StartRecordResponse, StopRecordResponse, TakeSnapshotResponse,
+    UpdateLayoutResponse, UpdateWhiteboardResponse, VENDOR, endpoints, error_code_info, hosts,
+    signing,
 };
 use record_core::client::{decode_json, error_for_status};
 use record_core::service::{Decode, HttpRequest, NonceSource, Protocol, Signer, UsesNonce};
@@ -176,21 +178,33 @@ impl crate::Client {
     }
 }
 
-impl Decode for DescribeRecordStatusResponse {
-    fn decode(raw: &RawResponse, _attempt: record_core::transport::Attempt) -> Result<Self, Error> {
-        classify(raw)
-    }
-}
+/// The code of a StopRecord on a task that has already ended (任务已结束;
+/// lifecycle/zego.md §3): an outcome of a stop, not an error.
+pub const TASK_ALREADY_ENDED: &str = "300001001";
 
-impl Decode for DescribeTasksResponse {
-    fn decode(raw: &RawResponse, _attempt: record_core::transport::Attempt) -> Result<Self, Error> {
-        classify(raw)
-    }
-}
-
-impl Decode for StopRecordResponse {
-    fn decode(raw: &RawResponse, _attempt: record_core::transport::Attempt) -> Result<Self, Error> {
-        classify(raw)
+impl record_core::DecodeStop for StopRecordResponse {
+    /// A success answer is `Stopped`; code 300001001 (the task had already ended) is
+    /// `AlreadyStopped`, or `Stopped` after an earlier attempt that may have arrived (its
+    /// answer was lost: the ended task is most likely its own work). The envelope of that
+    /// answer, its code included, is the response.
+    fn decode_stop(
+        raw: &RawResponse,
+        attempt: record_core::transport::Attempt,
+    ) -> Result<record_core::StopAnswer<Self>, Error> {
+        match classify::<Self>(raw) {
+            Ok(response) => Ok(record_core::StopAnswer {
+                outcome: record_core::StopOutcome::Stopped,
+                response,
+            }),
+            Err(e) if e.vendor_code() == Some(TASK_ALREADY_ENDED) => {
+                let response = decode_json::<Self>(raw).map_err(|_| e)?;
+                Ok(record_core::StopAnswer {
+                    outcome: record_core::StopOutcome::of_already_stopped(attempt),
+                    response,
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -242,17 +256,36 @@ pub trait ZegoAnswer: DeserializeOwned {
     fn envelope_code(&self) -> i64;
 }
 
-impl ZegoAnswer for DescribeRecordStatusResponse {
-    fn envelope_code(&self) -> i64 {
-        self.code
-    }
+/// `ZegoAnswer` and `Decode` (through [`classify`]) for each response type.
+macro_rules! zego_answers {
+    ($($ty:ty),* $(,)?) => {$(
+        impl ZegoAnswer for $ty {
+            fn envelope_code(&self) -> i64 {
+                self.code
+            }
+        }
+
+        impl Decode for $ty {
+            fn decode(
+                raw: &RawResponse,
+                _attempt: record_core::transport::Attempt,
+            ) -> Result<Self, Error> {
+                classify(raw)
+            }
+        }
+    )*};
 }
 
-impl ZegoAnswer for DescribeTasksResponse {
-    fn envelope_code(&self) -> i64 {
-        self.code
-    }
-}
+zego_answers!(
+    DescribeRecordStatusResponse,
+    DescribeTasksResponse,
+    StartRecordResponse,
+    PauseRecordResponse,
+    ResumeRecordResponse,
+    UpdateLayoutResponse,
+    UpdateWhiteboardResponse,
+    TakeSnapshotResponse,
+);
 
 impl ZegoAnswer for StopRecordResponse {
     fn envelope_code(&self) -> i64 {

@@ -8508,10 +8508,12 @@ impl Client {
     /// # Errors
     ///
     /// A [`record_core::Error`] classified by the vendor's rules (see the [`client`](crate::client) module): a documented vendor code by its table entry, an HTTP failure by its status, a timeout, a connection failure, or an undecodable body.
+    ///
+    /// A stop: the answer is a [`record_core::StopAnswer`], whose `outcome` says whether this call stopped the recording or the vendor reported it already stopped (its code kept in the response); a retry that finds its own earlier attempt's stop done reports `Stopped`.
     pub async fn stop_record(
         &self,
         request: &StopRecordRequest,
-    ) -> Result<StopRecordResponse, record_core::Error> {
+    ) -> Result<record_core::StopAnswer<StopRecordResponse>, record_core::Error> {
         self.service.call(request).await
     }
 
@@ -8523,6 +8525,236 @@ impl Client {
     pub fn prepare_stop_record(
         &self,
         request: &StopRecordRequest,
+    ) -> Result<record_core::client::PreparedRequest, record_core::Error> {
+        self.service.prepare(request)
+    }
+
+    /// `StartRecord` (调用本接口开始云端录制。
+    ///
+    /// 当开发者成功调用 StartRecord 接口后，云端录制服务会根据设置的录制参数录制房间内的音视频流和白板。
+    ///
+    /// - 每个录制任务时间最长为 24 小时。超过 24 小时，录制任务将自动停止录制。
+    /// - **ZEGO 建议您的每个录制任务都调用 [StopRecord](./stop.mdx) 方法停止录制，以免持续录制产生额外的费用。**
+    ///
+    /// 调用频率限制：50 次/秒): Call this API to start cloud recording.
+    ///
+    /// After developers successfully call the StartRecord API, the cloud recording service will record audio and video streams and whiteboards in the room according to the configured recording parameters.
+    ///
+    /// - Each recording task has a maximum duration of 24 hours. After 24 hours, the recording task will automatically stop recording.
+    /// - **ZEGOCLOUD recommends that you call the [StopRecord](./stop.mdx) method to stop recording for each recording task to avoid incurring additional costs from continuous recording.**
+    ///
+    /// Call frequency limit: 50 times/second
+    ///
+    /// crate::validation::start_record_request checks the rules ZEGO states only in prose: MixConfig when RecordMode is 2, MixInputList when MixMode is 1, Whiteboard when HasWhiteboard, MixOutputVideoConfig for mixed video, the 1920 x 1080 area, one whiteboard view, the watermark box, no whiteboard in mixed audio-only recording, the storage fields each Vendor needs and the formats the VOD vendors accept. StartRecord creates a new task on every call (unless ClientTaskId names an existing one): a retry after a lost answer may start and bill a second recording.
+    ///
+    /// Documented rate limit: 50 requests per second.
+    ///
+    /// Not idempotent: retried only when the request certainly did not reach the vendor (connection refused, DNS, TLS or connect failure) or the vendor refused it with a rate-limit answer; any other failure is returned at once, marked [`record_core::Error::is_outcome_unknown`] when the operation may have taken effect. StartRecord creates (and bills) a new task on every call: repeated only when the request certainly did not arrive (lifecycle/zego.md §2.1).
+    ///
+    /// Every attempt (retries included) is signed afresh.
+    ///
+    /// # Errors
+    ///
+    /// A [`record_core::Error`] classified by the vendor's rules (see the [`client`](crate::client) module): a documented vendor code by its table entry, an HTTP failure by its status, a timeout, a connection failure, or an undecodable body.
+    pub async fn start_record(
+        &self,
+        request: &StartRecordRequest,
+    ) -> Result<StartRecordResponse, record_core::Error> {
+        self.service.call(request).await
+    }
+
+    /// The exact request [`Client::start_record`] would send on its first attempt, for dry runs: method, URL, headers (secrets redacted) and body, built and signed by the same code as a real attempt (it reads the clock and, where the vendor uses one, draws a nonce). Nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// [`record_core::ErrorKind::InvalidRequest`] when the request cannot be encoded or signed.
+    pub fn prepare_start_record(
+        &self,
+        request: &StartRecordRequest,
+    ) -> Result<record_core::client::PreparedRequest, record_core::Error> {
+        self.service.prepare(request)
+    }
+
+    /// `PauseRecord` (调用本接口可以暂停录制中的任务，暂停期间将不会录制房间内的音视频流、白板等。
+    ///
+    /// 仅混流录制任务可通过本接口暂停。
+    ///
+    /// 调用频率限制：10 次/秒): Call this API to pause a recording task. During the pause, audio and video streams, whiteboards, etc. in the room will not be recorded.
+    ///
+    /// Only stream mixing recording tasks can be paused through this API.
+    ///
+    /// Call frequency limit: 10 times/second
+    ///
+    /// Documented rate limit: 10 requests per second.
+    ///
+    /// Idempotent: every retryable failure is retried. Pausing a paused task changes nothing.
+    ///
+    /// Every attempt (retries included) is signed afresh.
+    ///
+    /// # Errors
+    ///
+    /// A [`record_core::Error`] classified by the vendor's rules (see the [`client`](crate::client) module): a documented vendor code by its table entry, an HTTP failure by its status, a timeout, a connection failure, or an undecodable body.
+    pub async fn pause_record(
+        &self,
+        request: &PauseRecordRequest,
+    ) -> Result<PauseRecordResponse, record_core::Error> {
+        self.service.call(request).await
+    }
+
+    /// The exact request [`Client::pause_record`] would send on its first attempt, for dry runs: method, URL, headers (secrets redacted) and body, built and signed by the same code as a real attempt (it reads the clock and, where the vendor uses one, draws a nonce). Nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// [`record_core::ErrorKind::InvalidRequest`] when the request cannot be encoded or signed.
+    pub fn prepare_pause_record(
+        &self,
+        request: &PauseRecordRequest,
+    ) -> Result<record_core::client::PreparedRequest, record_core::Error> {
+        self.service.prepare(request)
+    }
+
+    /// `ResumeRecord` (调用本接口可以恢复暂停中的任务，继续录制房间内的音视频流、白板等。
+    ///
+    /// 仅通过 [暂停录制](/cloud-recording-server/pause-recording) 接口暂停的混流录制任务可通过本接口恢复录制。
+    ///
+    /// 调用频率限制：10 次/秒): Call this API to resume a paused task and continue recording audio and video streams, whiteboards, etc. in the room.
+    ///
+    /// Only stream mixing recording tasks paused through the [Pause recording](/cloud-recording-server/pause-record) API can be resumed through this API.
+    ///
+    /// Call frequency limit: 10 times/second
+    ///
+    /// Documented rate limit: 10 requests per second.
+    ///
+    /// Idempotent: every retryable failure is retried. Resuming a running task changes nothing.
+    ///
+    /// Every attempt (retries included) is signed afresh.
+    ///
+    /// # Errors
+    ///
+    /// A [`record_core::Error`] classified by the vendor's rules (see the [`client`](crate::client) module): a documented vendor code by its table entry, an HTTP failure by its status, a timeout, a connection failure, or an undecodable body.
+    pub async fn resume_record(
+        &self,
+        request: &ResumeRecordRequest,
+    ) -> Result<ResumeRecordResponse, record_core::Error> {
+        self.service.call(request).await
+    }
+
+    /// The exact request [`Client::resume_record`] would send on its first attempt, for dry runs: method, URL, headers (secrets redacted) and body, built and signed by the same code as a real attempt (it reads the clock and, where the vendor uses one, draws a nonce). Nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// [`record_core::ErrorKind::InvalidRequest`] when the request cannot be encoded or signed.
+    pub fn prepare_resume_record(
+        &self,
+        request: &ResumeRecordRequest,
+    ) -> Result<record_core::client::PreparedRequest, record_core::Error> {
+        self.service.prepare(request)
+    }
+
+    /// `UpdateLayout` (在录制过程中，可以随时调用本接口更改混流布局的设置。
+    ///
+    /// 调用频率限制：10 次/秒): During the recording process, you can call this API at any time to change the stream mixing layout settings.
+    ///
+    /// Call frequency limit: 10 times/second
+    ///
+    /// crate::validation::update_layout_request checks MixInputList when MixMode is 1, at most one whiteboard view, and Top <= Bottom, Left <= Right in each view.
+    ///
+    /// Documented rate limit: 10 requests per second.
+    ///
+    /// Idempotent: every retryable failure is retried. The same layout sent twice leaves the same layout.
+    ///
+    /// Every attempt (retries included) is signed afresh.
+    ///
+    /// # Errors
+    ///
+    /// A [`record_core::Error`] classified by the vendor's rules (see the [`client`](crate::client) module): a documented vendor code by its table entry, an HTTP failure by its status, a timeout, a connection failure, or an undecodable body.
+    pub async fn update_layout(
+        &self,
+        request: &UpdateLayoutRequest,
+    ) -> Result<UpdateLayoutResponse, record_core::Error> {
+        self.service.call(request).await
+    }
+
+    /// The exact request [`Client::update_layout`] would send on its first attempt, for dry runs: method, URL, headers (secrets redacted) and body, built and signed by the same code as a real attempt (it reads the clock and, where the vendor uses one, draws a nonce). Nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// [`record_core::ErrorKind::InvalidRequest`] when the request cannot be encoded or signed.
+    pub fn prepare_update_layout(
+        &self,
+        request: &UpdateLayoutRequest,
+    ) -> Result<record_core::client::PreparedRequest, record_core::Error> {
+        self.service.prepare(request)
+    }
+
+    /// `UpdateWhiteboard` (在录制过程中，可以随时调用本接口更改录制的白板。
+    ///
+    /// 当用户切换白板时，建议开发者调用 UpdateWhiteboard 接口更新切换后的白板 ID。
+    ///
+    /// 调用频率限制：10 次/秒): During the recording process, you can call this API at any time to change the whiteboard being recorded.
+    ///
+    /// When users switch whiteboards, it is recommended that developers call the UpdateWhiteboard API to update the whiteboard ID after switching.
+    ///
+    /// Call frequency limit: 10 times/second
+    ///
+    /// Documented rate limit: 10 requests per second.
+    ///
+    /// Idempotent: every retryable failure is retried. The same whiteboard sent twice leaves the same whiteboard.
+    ///
+    /// Every attempt (retries included) is signed afresh.
+    ///
+    /// # Errors
+    ///
+    /// A [`record_core::Error`] classified by the vendor's rules (see the [`client`](crate::client) module): a documented vendor code by its table entry, an HTTP failure by its status, a timeout, a connection failure, or an undecodable body.
+    pub async fn update_whiteboard(
+        &self,
+        request: &UpdateWhiteboardRequest,
+    ) -> Result<UpdateWhiteboardResponse, record_core::Error> {
+        self.service.call(request).await
+    }
+
+    /// The exact request [`Client::update_whiteboard`] would send on its first attempt, for dry runs: method, URL, headers (secrets redacted) and body, built and signed by the same code as a real attempt (it reads the clock and, where the vendor uses one, draws a nonce). Nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// [`record_core::ErrorKind::InvalidRequest`] when the request cannot be encoded or signed.
+    pub fn prepare_update_whiteboard(
+        &self,
+        request: &UpdateWhiteboardRequest,
+    ) -> Result<record_core::client::PreparedRequest, record_core::Error> {
+        self.service.prepare(request)
+    }
+
+    /// `TakeSnapshot` (调用本接口，可对 **混流画面** 进行一次截图，您可通过 [回调](/cloud-recording-server/end-callback) 接收 `event_type` 为 `1` 的通知，获取一张格式为 JPG 的图片。
+    ///
+    /// 调用频率限制：10 次/秒): Call this API to take a screenshot of the **mixed stream**. You can receive a notification with `event_type` of `1` through [Callback](/cloud-recording-server/end-callback) to obtain a JPG format image.
+    ///
+    /// Call frequency limit: 10 times/second
+    ///
+    /// Documented rate limit: 10 requests per second.
+    ///
+    /// Idempotent: every retryable failure is retried. A repeat takes one more snapshot of the same task; it creates no task.
+    ///
+    /// Every attempt (retries included) is signed afresh.
+    ///
+    /// # Errors
+    ///
+    /// A [`record_core::Error`] classified by the vendor's rules (see the [`client`](crate::client) module): a documented vendor code by its table entry, an HTTP failure by its status, a timeout, a connection failure, or an undecodable body.
+    pub async fn take_snapshot(
+        &self,
+        request: &TakeSnapshotRequest,
+    ) -> Result<TakeSnapshotResponse, record_core::Error> {
+        self.service.call(request).await
+    }
+
+    /// The exact request [`Client::take_snapshot`] would send on its first attempt, for dry runs: method, URL, headers (secrets redacted) and body, built and signed by the same code as a real attempt (it reads the clock and, where the vendor uses one, draws a nonce). Nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// [`record_core::ErrorKind::InvalidRequest`] when the request cannot be encoded or signed.
+    pub fn prepare_take_snapshot(
+        &self,
+        request: &TakeSnapshotRequest,
     ) -> Result<record_core::client::PreparedRequest, record_core::Error> {
         self.service.prepare(request)
     }
@@ -8611,6 +8843,102 @@ impl record_core::service::Encode for DescribeTasksRequest {
 
 impl record_core::service::Encode for StopRecordRequest {
     const ENDPOINT: record_core::EndpointInfo = endpoints::STOP_RECORD;
+
+    fn encode(
+        &self,
+        base: &reqwest::Url,
+    ) -> Result<record_core::service::HttpRequest, record_core::Error> {
+        let request = record_core::service::HttpRequest::new(
+            reqwest::Method::POST,
+            record_core::client::join_path(base, &self.path()),
+        );
+        let request = request.with_json(self)?;
+        Ok(request)
+    }
+}
+
+impl record_core::service::Encode for StartRecordRequest {
+    const ENDPOINT: record_core::EndpointInfo = endpoints::START_RECORD;
+
+    fn encode(
+        &self,
+        base: &reqwest::Url,
+    ) -> Result<record_core::service::HttpRequest, record_core::Error> {
+        let request = record_core::service::HttpRequest::new(
+            reqwest::Method::POST,
+            record_core::client::join_path(base, &self.path()),
+        );
+        let request = request.with_json(self)?;
+        Ok(request)
+    }
+}
+
+impl record_core::service::Encode for PauseRecordRequest {
+    const ENDPOINT: record_core::EndpointInfo = endpoints::PAUSE_RECORD;
+
+    fn encode(
+        &self,
+        base: &reqwest::Url,
+    ) -> Result<record_core::service::HttpRequest, record_core::Error> {
+        let request = record_core::service::HttpRequest::new(
+            reqwest::Method::POST,
+            record_core::client::join_path(base, &self.path()),
+        );
+        let request = request.with_json(self)?;
+        Ok(request)
+    }
+}
+
+impl record_core::service::Encode for ResumeRecordRequest {
+    const ENDPOINT: record_core::EndpointInfo = endpoints::RESUME_RECORD;
+
+    fn encode(
+        &self,
+        base: &reqwest::Url,
+    ) -> Result<record_core::service::HttpRequest, record_core::Error> {
+        let request = record_core::service::HttpRequest::new(
+            reqwest::Method::POST,
+            record_core::client::join_path(base, &self.path()),
+        );
+        let request = request.with_json(self)?;
+        Ok(request)
+    }
+}
+
+impl record_core::service::Encode for UpdateLayoutRequest {
+    const ENDPOINT: record_core::EndpointInfo = endpoints::UPDATE_LAYOUT;
+
+    fn encode(
+        &self,
+        base: &reqwest::Url,
+    ) -> Result<record_core::service::HttpRequest, record_core::Error> {
+        let request = record_core::service::HttpRequest::new(
+            reqwest::Method::POST,
+            record_core::client::join_path(base, &self.path()),
+        );
+        let request = request.with_json(self)?;
+        Ok(request)
+    }
+}
+
+impl record_core::service::Encode for UpdateWhiteboardRequest {
+    const ENDPOINT: record_core::EndpointInfo = endpoints::UPDATE_WHITEBOARD;
+
+    fn encode(
+        &self,
+        base: &reqwest::Url,
+    ) -> Result<record_core::service::HttpRequest, record_core::Error> {
+        let request = record_core::service::HttpRequest::new(
+            reqwest::Method::POST,
+            record_core::client::join_path(base, &self.path()),
+        );
+        let request = request.with_json(self)?;
+        Ok(request)
+    }
+}
+
+impl record_core::service::Encode for TakeSnapshotRequest {
+    const ENDPOINT: record_core::EndpointInfo = endpoints::TAKE_SNAPSHOT;
 
     fn encode(
         &self,

@@ -150,7 +150,10 @@ pub mod signing;
 pub mod validation;
 
 pub use credentials::Credentials;
-pub use neutral::{BACKUP_STORAGE_WARNING, LIST_MAX_PAGE_SIZE, LIST_MAX_WINDOW, QUERY_HORIZON};
+pub use neutral::{
+    BACKUP_STORAGE_WARNING, CONTROL, LIST_MAX_PAGE_SIZE, LIST_MAX_WINDOW, QUERY_HORIZON,
+    update_layout_body,
+};
 pub use signing::SignedRequest;
 
 /// What this crate's public API uses from `record-core`, re-exported so that a project that

@@ -360,7 +360,7 @@ impl RecordingQuery for Client {
             query_horizon: Some(QUERY_HORIZON),
             rate_limit_per_sec: endpoints::DESCRIBE_RECORD_STATUS.rate_limit_per_sec,
             not_found_means_gone: false,
-            control: record_core::ControlCapabilities::NONE,
+            control: CONTROL,
         }
     }
 
@@ -439,4 +439,156 @@ fn last_path_segment(url: &str) -> Option<String> {
     let url = reqwest::Url::parse(url).ok()?;
     let last = url.path_segments()?.next_back()?;
     (!last.is_empty()).then(|| last.to_owned())
+}
+
+impl crate::StartRecordResponse {
+    /// The task this start created (`Data.TaskId`), as the [`TaskRef`] every other
+    /// operation, query and callback names it by.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Decode`] when a success answer carries no `Data.TaskId`.
+    pub fn task_ref(&self) -> Result<TaskRef, Error> {
+        match self.data.as_ref().and_then(|d| d.task_id.as_ref()) {
+            Some(task_id) if !task_id.is_empty() => Ok(TaskRef::Zego {
+                task_id: task_id.clone(),
+            }),
+            _ => Err(decode_error(
+                "a StartRecord success answer without Data.TaskId",
+                self.request_id.as_deref(),
+                "StartRecord",
+            )),
+        }
+    }
+}
+
+/// The control capabilities: every lifecycle operation (pause and resume apply to mixed
+/// recordings only; ZEGO answers an error for a single-stream task).
+pub const CONTROL: record_core::ControlCapabilities = record_core::ControlCapabilities {
+    start: true,
+    stop: true,
+    pause: true,
+    resume: true,
+    update_layout: true,
+};
+
+impl Client {
+    /// The `TaskId` of a ZEGO task reference.
+    fn task_id_of(task: &TaskRef) -> Result<&str, Error> {
+        match task {
+            TaskRef::Zego { task_id } => Ok(task_id),
+            other => Err(wrong_vendor(VENDOR, other)),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl record_core::RecordingControl for Client {
+    /// [`CONTROL`]: start (vendor-typed, [`Client::start_record`]), stop, pause, resume and
+    /// layout updates.
+    fn control_capabilities(&self) -> record_core::ControlCapabilities {
+        CONTROL
+    }
+
+    /// [`Client::stop_record`]: `AlreadyStopped` (code 300001001 kept) when the task had
+    /// already ended before this call.
+    async fn stop(&self, task: &TaskRef) -> Result<record_core::Stopped, Error> {
+        let request = crate::StopRecordRequest::builder()
+            .task_id(Self::task_id_of(task)?)
+            .build_with_clock(self.clock())?;
+        let answer = self.stop_record(&request).await?;
+        let response = answer.response;
+        Ok(record_core::Stopped {
+            outcome: answer.outcome,
+            task: task.clone(),
+            request_id: response.request_id.clone(),
+            vendor_code: (response.code != 0).then(|| response.code.to_string()),
+            recording: None,
+            raw: Arc::new(response),
+        })
+    }
+
+    /// [`Client::pause_record`] (mixed recordings only).
+    async fn pause(&self, task: &TaskRef) -> Result<record_core::Controlled, Error> {
+        let request = crate::PauseRecordRequest::builder()
+            .task_id(Self::task_id_of(task)?)
+            .build_with_clock(self.clock())?;
+        let response = self.pause_record(&request).await?;
+        Ok(record_core::Controlled {
+            task: task.clone(),
+            request_id: response.request_id.clone(),
+            raw: Arc::new(response),
+        })
+    }
+
+    /// [`Client::resume_record`].
+    async fn resume(&self, task: &TaskRef) -> Result<record_core::Controlled, Error> {
+        let request = crate::ResumeRecordRequest::builder()
+            .task_id(Self::task_id_of(task)?)
+            .build_with_clock(self.clock())?;
+        let response = self.resume_record(&request).await?;
+        Ok(record_core::Controlled {
+            task: task.clone(),
+            request_id: response.request_id.clone(),
+            raw: Arc::new(response),
+        })
+    }
+
+    /// [`Client::update_layout`] with `layout` as UpdateLayout's body in ZEGO's field names;
+    /// its `TaskId` is the task's (a different one is refused, naming `$.TaskId`).
+    async fn update_layout(
+        &self,
+        task: &TaskRef,
+        layout: &serde_json::Value,
+    ) -> Result<record_core::Controlled, Error> {
+        let task_id = Self::task_id_of(task)?;
+        let request = update_layout_body(task_id, layout)?;
+        let request = crate::UpdateLayoutRequest::from_json_with_clock(
+            &request,
+            record_core::UnknownFields::Refuse,
+            self.clock(),
+        )?;
+        let response = self.update_layout(&request).await?;
+        Ok(record_core::Controlled {
+            task: task.clone(),
+            request_id: response.request_id.clone(),
+            raw: Arc::new(response),
+        })
+    }
+}
+
+/// The UpdateLayout body for `task_id`: `layout` with `TaskId` set (a `TaskId` it already
+/// has must be the same).
+///
+/// # Errors
+/// [`ErrorKind::InvalidRequest`] naming `$` when `layout` is not an object, `$.TaskId`
+/// when it names another task.
+pub fn update_layout_body(task_id: &str, layout: &serde_json::Value) -> Result<Vec<u8>, Error> {
+    let Some(fields) = layout.as_object() else {
+        return Err(
+            Error::invalid_parameter("$", "the layout must be a JSON object")
+                .with_vendor(VENDOR)
+                .with_action("UpdateLayout"),
+        );
+    };
+    let mut fields = fields.clone();
+    match fields.get("TaskId") {
+        Some(serde_json::Value::String(given)) if given == task_id => {}
+        Some(_) => {
+            return Err(Error::invalid_parameter(
+                "$.TaskId",
+                "names another task than the one to update (leave it out, or give the same)",
+            )
+            .with_vendor(VENDOR)
+            .with_action("UpdateLayout"));
+        }
+        None => {
+            fields.insert(
+                "TaskId".to_owned(),
+                serde_json::Value::String(task_id.to_owned()),
+            );
+        }
+    }
+    serde_json::to_vec(&fields).map_err(|e| {
+        Error::new(ErrorKind::InvalidRequest, "the layout cannot be serialized").with_source(e)
+    })
 }

@@ -11,7 +11,8 @@
 //! test that moved.
 
 use record_core::{
-    DurationMillis, Error, ErrorKind, FixedClock, RetryPolicy, UnixMillis, UnixSeconds, Vendor,
+    DurationMillis, Error, ErrorKind, FixedClock, RetryPolicy, StopOutcome, UnixMillis,
+    UnixSeconds, Vendor,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -165,7 +166,7 @@ async fn call(client: &Client, action: &str) -> Result<serde_json::Value, Error>
         SR => client
             .stop_record(&stop_request())
             .await
-            .map(|r| ok(serde_json::to_value(r), "response as JSON")),
+            .map(|r| ok(serde_json::to_value(r.response), "response as JSON")),
         other => panic!("no action {other}"),
     }
 }
@@ -289,7 +290,7 @@ async fn every_success_fixture_is_fetched_and_decoded_through_the_client() {
                         .await
                         .unwrap_or_else(|e| panic!("{api}/{name}: {e}"));
                     let want: StopRecordResponse = serde_json::from_slice(&body).unwrap();
-                    assert_eq!(got, want, "{api}/{name}");
+                    assert_eq!(got.response, want, "{api}/{name}");
                 }
                 other => panic!("unexpected fixture folder {other}"),
             }
@@ -584,6 +585,13 @@ async fn error_fixtures_are_classified_by_their_code() {
             let status = case.http_status.unwrap_or(200);
             server.reset().await;
             mount(&server, json(status, body)).await;
+            if api == "stop_record" && code.to_string() == zego_record::client::TASK_ALREADY_ENDED {
+                // A stop's "task already ended" is an outcome (see the stop tests).
+                let answer = ok(client.stop_record(&stop_request()).await, &name);
+                assert_eq!(answer.outcome, StopOutcome::AlreadyStopped, "{api}/{name}");
+                seen += 1;
+                continue;
+            }
             let err = expect_err(call(&client, action_of(&api)).await, &name);
             let info = error_code_info(&code.to_string())
                 .unwrap_or_else(|| panic!("{api}/{name}: code {code} is not documented"));
@@ -924,8 +932,9 @@ async fn stop_record_is_a_signed_post_of_the_task_id() {
     mount(&server, json(200, fixture("stop_record", "doc_example"))).await;
     let client = client(&server);
     let answer = client.stop_record(&stop_request()).await.unwrap();
-    assert_eq!(answer.code, 0);
-    assert_eq!(answer.request_id.as_deref(), Some("abcd123"));
+    assert_eq!(answer.outcome, StopOutcome::Stopped);
+    assert_eq!(answer.response.code, 0);
+    assert_eq!(answer.response.request_id.as_deref(), Some("abcd123"));
     let requests = received(&server).await;
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
@@ -976,15 +985,68 @@ fn stop_record_refuses_a_task_id_that_is_not_16_bytes() {
 }
 
 #[tokio::test]
-async fn stopping_an_ended_task_is_the_documented_error() {
+async fn stopping_an_ended_task_is_already_stopped_with_the_code_kept() {
     let server = MockServer::start().await;
     mount(
         &server,
         json(200, fixture("stop_record", "error_task_ended")),
     )
     .await;
-    let err = expect_err(client(&server).stop_record(&stop_request()).await, "ended");
-    assert_eq!(err.vendor_code(), Some("300001001"));
-    assert_eq!(err.action(), Some(SR));
-    assert!(!err.is_retryable());
+    let answer = ok(
+        client(&server).stop_record(&stop_request()).await,
+        "already stopped",
+    );
+    assert_eq!(answer.outcome, StopOutcome::AlreadyStopped);
+    assert_eq!(answer.response.code, 300_001_001);
+    assert_eq!(received(&server).await.len(), 1, "not retried");
+}
+
+#[tokio::test]
+async fn a_retry_that_finds_its_own_stop_done_reports_stopped() {
+    // The first attempt gets a 503 (it may have reached ZEGO and stopped the task); the
+    // retry finds the task ended.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    mount(
+        &server,
+        json(200, fixture("stop_record", "error_task_ended")),
+    )
+    .await;
+    let answer = ok(
+        client(&server).stop_record(&stop_request()).await,
+        "stopped by the first attempt",
+    );
+    assert_eq!(answer.outcome, StopOutcome::Stopped);
+    assert_eq!(
+        answer.response.code, 300_001_001,
+        "the vendor's code is kept"
+    );
+    assert_eq!(received(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_retry_after_a_rate_limit_refusal_reports_already_stopped() {
+    // A 429 refused the first attempt: it did nothing, so the ended task is not its work.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    mount(
+        &server,
+        json(200, fixture("stop_record", "error_task_ended")),
+    )
+    .await;
+    let answer = ok(
+        client(&server).stop_record(&stop_request()).await,
+        "already stopped",
+    );
+    assert_eq!(answer.outcome, StopOutcome::AlreadyStopped);
 }
