@@ -320,6 +320,20 @@ impl RecordingQuery for Client {
     }
 }
 
+#[async_trait::async_trait]
+impl record_core::RecordingControl for Client {
+    /// None yet. This crate does not send Agora's acquire, start, update, updateLayout and stop yet: every control operation is `Unsupported`, nothing is sent.
+    fn control_capabilities(&self) -> record_core::ControlCapabilities {
+        record_core::ControlCapabilities::NONE
+    }
+
+    /// Always [`ErrorKind::Unsupported`](record_core::ErrorKind::Unsupported); nothing is sent.
+    async fn stop(&self, task: &TaskRef) -> Result<record_core::Stopped, Error> {
+        let _ = task;
+        Err(record_core::unsupported_operation(VENDOR, "stop"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use record_core::RecordingFile;
@@ -346,19 +360,5 @@ mod tests {
                 "{name}"
             );
         }
-    }
-}
-
-#[async_trait::async_trait]
-impl record_core::RecordingControl for Client {
-    /// None yet. This crate does not send Agora's acquire, start, update, updateLayout and stop yet: every control operation is `Unsupported`, nothing is sent.
-    fn control_capabilities(&self) -> record_core::ControlCapabilities {
-        record_core::ControlCapabilities::NONE
-    }
-
-    /// Always [`ErrorKind::Unsupported`](record_core::ErrorKind::Unsupported); nothing is sent.
-    async fn stop(&self, task: &TaskRef) -> Result<record_core::Stopped, Error> {
-        let _ = task;
-        Err(record_core::unsupported_operation(VENDOR, "stop"))
     }
 }

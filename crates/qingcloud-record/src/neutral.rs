@@ -488,6 +488,20 @@ impl RecordingQuery for Client {
     }
 }
 
+#[async_trait::async_trait]
+impl record_core::RecordingControl for Client {
+    /// None yet. QingCloud publishes no API to start, stop, pause or update an RTC recording (only the query `GET /v1/cloudRecord`): every control operation is `Unsupported`, nothing is sent.
+    fn control_capabilities(&self) -> record_core::ControlCapabilities {
+        record_core::ControlCapabilities::NONE
+    }
+
+    /// Always [`ErrorKind::Unsupported`](record_core::ErrorKind::Unsupported); nothing is sent.
+    async fn stop(&self, task: &TaskRef) -> Result<record_core::Stopped, Error> {
+        let _ = task;
+        Err(record_core::unsupported_operation(VENDOR, "stop"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,19 +588,5 @@ mod tests {
         ] {
             assert_eq!(parse_local_time(bad), None, "{bad}");
         }
-    }
-}
-
-#[async_trait::async_trait]
-impl record_core::RecordingControl for Client {
-    /// None yet. QingCloud publishes no API to start, stop, pause or update an RTC recording (only the query `GET /v1/cloudRecord`): every control operation is `Unsupported`, nothing is sent.
-    fn control_capabilities(&self) -> record_core::ControlCapabilities {
-        record_core::ControlCapabilities::NONE
-    }
-
-    /// Always [`ErrorKind::Unsupported`](record_core::ErrorKind::Unsupported); nothing is sent.
-    async fn stop(&self, task: &TaskRef) -> Result<record_core::Stopped, Error> {
-        let _ = task;
-        Err(record_core::unsupported_operation(VENDOR, "stop"))
     }
 }

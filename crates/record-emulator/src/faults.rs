@@ -46,7 +46,8 @@ pub enum Fault {
         /// The `Retry-After` value in seconds.
         retry_after_secs: u64,
     },
-    /// Wait, then answer normally.
+    /// Handle the request, then wait before answering: the work is done, only the answer
+    /// is late (a caller that gives up cannot tell whether its request took effect).
     Delay {
         /// How long to wait, in milliseconds.
         ms: u64,

@@ -220,7 +220,7 @@ pub use emulator::{Emulator, EmulatorBuilder};
 pub use error::EmulatorError;
 pub use faults::{Fault, FaultPlan};
 pub use record_facade::{RecordingState, Vendor};
-pub use recording::{FailureKind, RecordingInfo};
+pub use recording::{ControlCall, FailureKind, RecordingInfo};
 pub use scenario::{
     AgoraCredentialsConfig, CredentialsConfig, EXAMPLE_SCENARIO_TOML, Outcome,
     QingCloudCredentialsConfig, RecordingSpec, Scenario, Secret, VolcCredentialsConfig,

@@ -128,6 +128,22 @@ pub(crate) struct Recording {
     /// A failure set through the admin API.
     pub admin_failure: Option<(i64, FailureKind)>,
     pub backup_storage: bool,
+    /// Paused through the vendor's API (ZEGO PauseRecord) and not resumed since.
+    pub paused: bool,
+    /// The lifecycle calls the vendor received for this recording, in order (admin API).
+    pub controls: Vec<ControlCall>,
+}
+
+/// One lifecycle call a recording received (pause, resume, a layout or whiteboard update,
+/// a snapshot), as the admin API shows it so that tests can assert what the vendor got.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ControlCall {
+    /// The vendor's name of the operation (`PauseRecord`, `UpdateLayout`, ...).
+    pub action: String,
+    /// When it arrived, on the emulator's clock.
+    pub at: UnixMillis,
+    /// The request body as received (these operations carry no secret).
+    pub body: serde_json::Value,
 }
 
 /// Converts emulated seconds to ms, refusing negative and non-finite values.
@@ -306,6 +322,8 @@ impl Recording {
             outcome: spec.outcome,
             admin_failure: None,
             backup_storage: spec.backup_storage,
+            paused: false,
+            controls: Vec::new(),
         })
     }
 
@@ -452,6 +470,39 @@ impl Recording {
         }
     }
 
+    /// Pauses the recording now: only while it records and is not paused already.
+    pub(crate) fn pause(&mut self, now: i64) -> Result<(), EmulatorError> {
+        match self.phase(now) {
+            Phase::Recording { .. } if !self.paused => {
+                self.paused = true;
+                Ok(())
+            }
+            other => Err(EmulatorError::Conflict(format!(
+                "recording `{}` is {}{} and cannot be paused",
+                self.id,
+                other.state().as_str(),
+                if self.paused { " (paused)" } else { "" }
+            ))),
+        }
+    }
+
+    /// Resumes the paused recording now.
+    pub(crate) fn resume(&mut self, now: i64) -> Result<(), EmulatorError> {
+        if self.paused && matches!(self.phase(now), Phase::Recording { .. }) {
+            self.paused = false;
+            return Ok(());
+        }
+        Err(EmulatorError::Conflict(format!(
+            "recording `{}` is not paused",
+            self.id
+        )))
+    }
+
+    /// Whether the recording is paused at `now` (a pause ends with the recording phase).
+    pub(crate) fn is_paused(&self, now: i64) -> bool {
+        self.paused && matches!(self.phase(now), Phase::Recording { .. })
+    }
+
     /// Makes the recording fail now (admin API): a start failure while starting, a crash
     /// while recording, an upload failure while stopping or processing.
     pub(crate) fn fail(&mut self, now: i64) -> Result<(), EmulatorError> {
@@ -498,6 +549,9 @@ pub struct RecordingInfo {
     pub vendor_status: String,
     /// Emulated milliseconds recorded so far.
     pub recorded_ms: i64,
+    /// The lifecycle calls it received (pause, resume, layout updates, ...), in order.
+    #[serde(default)]
+    pub controls: Vec<ControlCall>,
 }
 
 impl RecordingInfo {

@@ -171,11 +171,9 @@ async fn vendor_entry(
     let path = parts.uri.path().to_owned();
     let fault = ctx.shared.next_fault(vendor);
     let mut truncate = false;
+    let mut delay_ms = None;
     match fault {
-        Some(Fault::Delay { ms }) => {
-            tracing::info!(vendor = vendor.id(), %path, ms, "fault: delay");
-            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
-        }
+        Some(Fault::Delay { ms }) => delay_ms = Some(ms),
         Some(Fault::DropConnection) => {
             tracing::info!(vendor = vendor.id(), %path, peer = %conn.peer, "fault: dropped connection");
             conn.kill();
@@ -205,6 +203,12 @@ async fn vendor_entry(
         body,
     };
     let reply = vendors::handle(vendor, &ctx.shared, &incoming);
+    if let Some(ms) = delay_ms {
+        // The work is done (a task started stays started even if the caller gives up):
+        // only the answer is late, as when a real server is slow.
+        tracing::info!(vendor = vendor.id(), path = %incoming.path, ms, "fault: delay");
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
     tracing::info!(
         vendor = vendor.id(),
         method = %incoming.method,

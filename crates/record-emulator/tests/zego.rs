@@ -309,7 +309,7 @@ async fn auth_failures_are_zego_codes_the_client_maps() {
         (url.replace("Timestamp=", "Timestamp=x"), 100_000_003),
         (url.replace("AppId=", "AppId=x"), 100_000_001),
         (
-            url.replace("Action=DescribeRecordStatus", "Action=StartRecord"),
+            url.replace("Action=DescribeRecordStatus", "Action=NoSuchAction"),
             100_000_007,
         ),
     ];
@@ -567,4 +567,165 @@ async fn stop_record_has_its_own_fifty_per_second() {
         .filter(|r| r.as_ref().err().and_then(|e| e.vendor_code()) == Some("300000003"))
         .count();
     assert_eq!(limited, 5, "{results:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// The lifecycle through the real API (StartRecord .. StopRecord)
+
+/// A mixed-stream StartRecord body (ZEGO's field names), its storage secret a test value.
+fn start_body(room: &str) -> Vec<u8> {
+    serde_json::json!({
+        "RoomId": room,
+        "RecordInputParams": {
+            "RecordMode": 2,
+            "StreamType": 3,
+            "MaxIdleTime": 60,
+            "MixConfig": {
+                "MixMode": 2,
+                "MixOutputStreamId": "mix-1",
+                "MixOutputVideoConfig": {"Width": 1280, "Height": 720, "Fps": 15, "Bitrate": 1_200_000}
+            }
+        },
+        "RecordOutputParams": {"OutputFileFormat": "mp4", "OutputFolder": "record/"},
+        "StorageParams": {
+            "Vendor": 2, "Region": "oss-cn-shanghai", "Bucket": "b",
+            "AccessKeyId": "AKID", "AccessKeySecret": "STORAGE-SECRET-VALUE"
+        }
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn start_request(room: &str) -> zego::StartRecordRequest {
+    zego::StartRecordRequest::from_json(&start_body(room), record_facade::UnknownFields::Refuse)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn start_pause_resume_update_stop_through_the_api() {
+    use record_facade::{RecordingControl as _, RecordingQuery as _, RecordingState, TaskRef};
+    let clock = clock();
+    let emu = start(&clock).await;
+    let client = zego_client(&emu, &clock).build().unwrap();
+
+    let started = client.start_record(&start_request("room-9")).await.unwrap();
+    let task = started.task_ref().unwrap();
+    let TaskRef::Zego { task_id } = &task else {
+        panic!("not a ZEGO task: {task:?}");
+    };
+    assert_eq!(task_id.len(), 16);
+    assert_eq!(emu.list(Vendor::Zego).len(), 1);
+    advance(&clock, 3.0);
+    assert_eq!(
+        client.get(&task).await.unwrap().state,
+        RecordingState::Recording
+    );
+
+    client.pause(&task).await.unwrap();
+    let (typed, _) = describe(&client, task_id).await;
+    assert_eq!(typed.data.unwrap().status, Some(TaskStatus::Paused));
+    assert_eq!(
+        client.get(&task).await.unwrap().state,
+        RecordingState::Paused
+    );
+    // Resume twice: the second finds it running (300001004, not paused).
+    client.resume(&task).await.unwrap();
+    let err = client.resume(&task).await.unwrap_err();
+    assert_eq!(err.vendor_code(), Some("300001004"));
+    assert_eq!(
+        client.get(&task).await.unwrap().state,
+        RecordingState::Recording
+    );
+
+    let layout = serde_json::json!({"MixMode": 2});
+    record_facade::RecordingControl::update_layout(&client, &task, &layout)
+        .await
+        .unwrap();
+    let controls: Vec<String> = emu
+        .recording(Vendor::Zego, task_id)
+        .unwrap()
+        .controls
+        .iter()
+        .map(|c| c.action.clone())
+        .collect();
+    assert_eq!(controls, ["PauseRecord", "ResumeRecord", "UpdateLayout"]);
+    let update = &emu.recording(Vendor::Zego, task_id).unwrap().controls[2];
+    assert_eq!(update.body["TaskId"], task_id.as_str());
+
+    let stopped = client.stop(&task).await.unwrap();
+    assert_eq!(stopped.outcome, StopOutcome::Stopped);
+    let again = client.stop(&task).await.unwrap();
+    assert_eq!(again.outcome, StopOutcome::AlreadyStopped);
+    assert_eq!(again.vendor_code.as_deref(), Some("300001001"));
+    advance(&clock, 30.0);
+    assert_eq!(
+        client.get(&task).await.unwrap().state,
+        RecordingState::Completed
+    );
+}
+
+#[tokio::test]
+async fn a_body_the_model_refuses_is_refused_by_the_emulator_too() {
+    let clock = clock();
+    let emu = start(&clock).await;
+    let mut body: serde_json::Value = serde_json::from_slice(&start_body("r")).unwrap();
+    body["RecordInputParams"]["RecordModee"] = serde_json::json!(1);
+    let raw = zego_post(&emu, &clock, "StartRecord", &body.to_string()).await;
+    let answer: serde_json::Value = serde_json::from_slice(&raw.body).unwrap();
+    assert_eq!(answer["Code"], 300_000_004, "{answer}");
+    let message = answer["Message"].as_str().unwrap();
+    assert!(
+        message.contains("$.RecordInputParams.RecordModee"),
+        "{message}"
+    );
+    assert!(!message.contains("STORAGE-SECRET-VALUE"), "{message}");
+    assert!(emu.list(Vendor::Zego).is_empty(), "nothing started");
+}
+
+#[tokio::test]
+async fn a_single_stream_task_cannot_be_paused() {
+    let clock = clock();
+    let emu = start(&clock).await;
+    emu.create_recording(RecordingSpec::new(Vendor::Zego).id(TASK).mode("single"))
+        .unwrap();
+    advance(&clock, 3.0);
+    let raw = zego_post(
+        &emu,
+        &clock,
+        "PauseRecord",
+        &format!(r#"{{"TaskId":"{TASK}"}}"#),
+    )
+    .await;
+    let answer: serde_json::Value = serde_json::from_slice(&raw.body).unwrap();
+    assert_eq!(answer["Code"], 300_000_004, "{answer}");
+}
+
+#[tokio::test]
+async fn a_start_whose_answer_is_late_is_not_sent_twice() {
+    use record_emulator::{Fault, FaultPlan};
+    let emu = record_emulator::Emulator::builder()
+        .rate_limits(false)
+        .faults(
+            Vendor::Zego,
+            FaultPlan::sequence([Fault::Delay { ms: 1_500 }]),
+        )
+        .start()
+        .await
+        .unwrap();
+    let client = zego::Client::builder(emu.zego_credentials())
+        .base_url(emu.base_url(Vendor::Zego))
+        .attempt_timeout(std::time::Duration::from_millis(300))
+        .retry_policy(quick_retries(3))
+        .build()
+        .unwrap();
+    let err = client
+        .start_record(&start_request("room-late"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(err.is_outcome_unknown(), "{err}");
+    assert_eq!(err.attempts(), 1, "StartRecord was not repeated");
+    // The emulator did start it (the answer was only late): exactly one task.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    assert_eq!(emu.list(Vendor::Zego).len(), 1);
 }

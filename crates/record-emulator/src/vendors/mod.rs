@@ -13,7 +13,7 @@ pub(crate) mod zego;
 use crate::recording::{Recording, RecordingInfo};
 use crate::state::Shared;
 use crate::wire::{Incoming, Reply};
-use record_facade::{UnixMillis, Vendor};
+use record_facade::{RecordingState, UnixMillis, Vendor};
 
 /// The answer for a vendor the emulator does not serve (the router mounts no such
 /// vendor, so only a future `Vendor` variant could get here).
@@ -51,7 +51,14 @@ pub(crate) fn rate_limited(vendor: Vendor) -> Reply {
 pub(crate) fn info(rec: &Recording, now: i64) -> RecordingInfo {
     let phase = rec.phase(now);
     let (state, vendor_status) = match rec.vendor {
-        Vendor::Zego => (phase.state(), zego::status(rec, phase).raw().to_string()),
+        Vendor::Zego => {
+            let state = if rec.is_paused(now) {
+                RecordingState::Paused
+            } else {
+                phase.state()
+            };
+            (state, zego::status(rec, phase).raw().to_string())
+        }
         Vendor::QingCloud => (
             phase.state(),
             qingcloud::status(rec, phase).0.raw().to_string(),
@@ -72,5 +79,6 @@ pub(crate) fn info(rec: &Recording, now: i64) -> RecordingInfo {
         state,
         vendor_status,
         recorded_ms: phase.recorded_ms(),
+        controls: rec.controls.clone(),
     }
 }

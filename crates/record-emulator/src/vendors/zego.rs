@@ -12,7 +12,8 @@
 //! ZEGO documents no replay code; "expired, regenerate the signature" is the closest).
 
 use crate::error::EmulatorError;
-use crate::recording::{FailureKind, Phase, Recording, STORAGE_URL, size_of};
+use crate::recording::{ControlCall, FailureKind, Phase, Recording, STORAGE_URL, size_of};
+use crate::scenario::RecordingSpec;
 use crate::state::{Shared, lock};
 use crate::util::{self, QueryPair};
 use crate::wire::{Incoming, Reply};
@@ -148,22 +149,14 @@ pub(crate) fn handle(shared: &Shared, req: &Incoming) -> Reply {
     if let Err(reply) = authenticate(shared, &pairs) {
         return reply;
     }
-    if !matches!(
-        action,
-        "DescribeRecordStatus" | "DescribeTasks" | "StopRecord"
-    ) {
+    let Some(endpoint) = endpoint_of(action) else {
         return error(100_000_007, "unsupported Action");
-    }
+    };
     if req.method != axum::http::Method::POST {
         return error(100_000_007, "unsupported Action: ZEGO's actions are POST");
     }
     // Each action's own documented limit, from the spec (the client reads the same).
-    let limit = match action {
-        "StopRecord" => zego::endpoints::STOP_RECORD.rate_limit_per_sec,
-        "DescribeTasks" => zego::endpoints::DESCRIBE_TASKS.rate_limit_per_sec,
-        _ => zego::endpoints::DESCRIBE_RECORD_STATUS.rate_limit_per_sec,
-    };
-    if let Some(limit) = limit
+    if let Some(limit) = endpoint.rate_limit_per_sec
         && !shared.admit(&format!("zego:{action}"), limit)
     {
         return rate_limited();
@@ -179,7 +172,149 @@ pub(crate) fn handle(shared: &Shared, req: &Incoming) -> Reply {
     match action {
         "DescribeRecordStatus" => describe_record_status(shared, &body),
         "StopRecord" => stop_record(shared, &body),
+        "StartRecord" => start_record(shared, &req.body),
+        "PauseRecord" | "ResumeRecord" | "UpdateLayout" | "UpdateWhiteboard" | "TakeSnapshot" => {
+            control(shared, action, &req.body, &body)
+        }
         _ => describe_tasks(shared, &body),
+    }
+}
+
+/// The documented actions the emulator serves, from the spec.
+fn endpoint_of(action: &str) -> Option<&'static record_facade::EndpointInfo> {
+    use zego::endpoints as e;
+    [
+        &e::DESCRIBE_RECORD_STATUS,
+        &e::DESCRIBE_TASKS,
+        &e::START_RECORD,
+        &e::STOP_RECORD,
+        &e::PAUSE_RECORD,
+        &e::RESUME_RECORD,
+        &e::UPDATE_LAYOUT,
+        &e::UPDATE_WHITEBOARD,
+        &e::TAKE_SNAPSHOT,
+    ]
+    .into_iter()
+    .find(|e| e.action == Some(action))
+}
+
+/// A body refused by the vendor's own model: ZEGO's invalid-parameter answer, naming the
+/// JSON path (never the value, which may be a storage secret).
+fn refused(e: &record_facade::Error) -> Reply {
+    invalid(&format!(
+        "{}: {}",
+        e.parameter().unwrap_or("$"),
+        e.message()
+    ))
+}
+
+/// `StartRecord`: the body checked with the same model the SDK uses (unknown fields
+/// refused, every documented limit and conditional rule), then a new task in the room,
+/// recording until StopRecord or the documented 24-hour cap (`MaxRecordTime`, default
+/// 86400 s). Every call starts a new task, as at ZEGO.
+fn start_record(shared: &Shared, raw: &[u8]) -> Reply {
+    let request =
+        match zego::StartRecordRequest::from_json(raw, record_facade::UnknownFields::Refuse) {
+            Ok(r) => r,
+            Err(e) => return refused(&e),
+        };
+    let input = request.record_input_params();
+    let mode = if input.record_mode.raw() == 2 {
+        "mixed"
+    } else {
+        "single"
+    };
+    let max_secs = input.max_record_time.map_or(86_400, i64::from);
+    let spec = RecordingSpec::new(Vendor::Zego)
+        .room(request.room_id())
+        .mode(mode)
+        .duration_secs(max_secs as f64);
+    match shared.create(&spec, Vendor::Zego, shared.now(), |r, _| r.id.clone()) {
+        Ok(task_id) => {
+            let response = zego::StartRecordResponse {
+                code: 0,
+                message: Some("succeed".to_owned()),
+                request_id: Some(util::numeric_id(19)),
+                data: Some(zego::StartRecordData {
+                    task_id: Some(task_id),
+                }),
+            };
+            Reply::json(200, &response, "ok")
+        }
+        Err(e) => error(300_000_004, &format!("invalid input parameter: {e}")),
+    }
+}
+
+/// PauseRecord, ResumeRecord, UpdateLayout, UpdateWhiteboard, TakeSnapshot: the body
+/// checked with the SDK's model, then applied to the task and recorded (admin API
+/// `controls`). Pause applies to mixed tasks only; resume to a paused task (300001004);
+/// an unknown task is 300001000, an ended one 300001001.
+fn control(shared: &Shared, action: &str, raw: &[u8], body: &Value) -> Reply {
+    let unknown = record_facade::UnknownFields::Refuse;
+    let checked = match action {
+        "PauseRecord" => zego::PauseRecordRequest::from_json(raw, unknown).map(drop),
+        "ResumeRecord" => zego::ResumeRecordRequest::from_json(raw, unknown).map(drop),
+        "UpdateLayout" => zego::UpdateLayoutRequest::from_json(raw, unknown).map(drop),
+        "UpdateWhiteboard" => zego::UpdateWhiteboardRequest::from_json(raw, unknown).map(drop),
+        _ => zego::TakeSnapshotRequest::from_json(raw, unknown).map(drop),
+    };
+    if let Err(e) = checked {
+        return refused(&e);
+    }
+    let task_id = match task_id_of(body) {
+        Ok(id) => id,
+        Err(reply) => return reply,
+    };
+    let at = UnixMillis(shared.now());
+    let outcome = shared.update(
+        Vendor::Zego,
+        task_id,
+        |r, now| {
+            if !matches!(
+                r.phase(now),
+                Phase::Starting { .. } | Phase::Recording { .. }
+            ) {
+                return Err(EmulatorError::Conflict("ended".to_owned()));
+            }
+            match action {
+                "PauseRecord" if r.mode != "mixed" => {
+                    return Err(EmulatorError::InvalidRecording(
+                        "only mixed-stream tasks can be paused".to_owned(),
+                    ));
+                }
+                "PauseRecord" => r.pause(now)?,
+                "ResumeRecord" => r
+                    .resume(now)
+                    .map_err(|_| EmulatorError::InvalidRecording("not paused".to_owned()))?,
+                _ => {}
+            }
+            r.controls.push(ControlCall {
+                action: action.to_owned(),
+                at,
+                body: body.clone(),
+            });
+            Ok(())
+        },
+        |_, _| (),
+    );
+    match outcome {
+        Ok(()) => {
+            let response = StopRecordResponse {
+                code: 0,
+                message: Some("succeed".to_owned()),
+                request_id: Some(util::numeric_id(19)),
+            };
+            Reply::json(200, &response, "ok")
+        }
+        Err(EmulatorError::NotFound(_)) => error(300_001_000, "task not exist"),
+        Err(EmulatorError::InvalidRecording(m)) if m == "not paused" => {
+            error(300_001_004, "recording is not paused")
+        }
+        Err(EmulatorError::InvalidRecording(m)) => invalid(&m),
+        Err(EmulatorError::Conflict(m)) if m.contains("cannot be paused") => {
+            invalid("the task is already paused")
+        }
+        Err(_) => error(300_001_001, "task has stopped"),
     }
 }
 
@@ -343,9 +478,10 @@ fn describe_tasks(shared: &Shared, body: &Value) -> Reply {
 }
 
 /// The task status ZEGO reports in `phase`.
-fn status_of(_rec: &Recording, phase: Phase) -> TaskStatus {
+fn status_of(rec: &Recording, phase: Phase) -> TaskStatus {
     match phase {
         Phase::Starting { .. } => TaskStatus::Initializing,
+        Phase::Recording { .. } if rec.paused => TaskStatus::Paused,
         Phase::Recording { .. } => TaskStatus::Recording,
         Phase::Stopping { .. }
         | Phase::Processing { .. }
