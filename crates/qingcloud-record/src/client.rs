@@ -6,7 +6,7 @@
 //! `https://rtc.api.qingcloud.com/v1/cloudRecord` and decodes the answer.
 //! [`Client::list_recordings_stream`](crate::Client::list_recordings_stream) walks the pages lazily (`offset`/`limit`),
 //! [`Client::prepare_list_recordings`](crate::Client::prepare_list_recordings) shows the exact request without sending it, and the
-//! client implements [`record_core::RecordingQuery`] (see [`crate::RecordingInfo::to_recording`]).
+//! client implements [`record_core::RecordingQuery`] (see [`record_core::ToRecording`], which [`crate::RecordingInfo`] implements).
 //!
 //! What the shared transport of `record-core` does for every call: per-attempt and total
 //! timeouts, a cap on the body size, retries of retryable failures (connection errors,
