@@ -7,7 +7,7 @@
 //! `Retry-After`, no retry on 4xx, timeouts, the body cap, the rate limiter under many
 //! callers in paused time, the builder's URL checks) are tested once, against the generic
 //! client, in record-core's `tests/service.rs`, and across the four vendors in the
-//! emulator's conformance suite; `/work/notes/tests-moved.md` maps each test that moved.
+//! emulator's conformance suite; record-core's `tests/README.md` maps each test that moved.
 
 use qingcloud_record::{
     Client, ClientBuilder, Credentials, ERROR_CODES, ListRecordingsRequest, ListRecordingsResponse,

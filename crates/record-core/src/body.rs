@@ -71,8 +71,32 @@ impl PartialEq for SecretValue {
 
 impl Eq for SecretValue {}
 
+thread_local! {
+    /// Set while [`with_secrets_redacted`] runs on this thread.
+    static REDACTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every [`SecretValue`] serialized as
+/// [`PreparedRequest::REDACTED`](crate::client::PreparedRequest::REDACTED) instead of its
+/// value, on this thread (serialization is synchronous): how a dry run shows a request body
+/// that carries storage keys without showing them. Outside `f`, secrets serialize verbatim,
+/// as the vendor needs them.
+pub fn with_secrets_redacted<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            REDACTING.with(|r| r.set(self.0));
+        }
+    }
+    let _reset = Reset(REDACTING.with(|r| r.replace(true)));
+    f()
+}
+
 impl Serialize for SecretValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if REDACTING.with(std::cell::Cell::get) {
+            return s.serialize_str(crate::client::PreparedRequest::REDACTED);
+        }
         s.serialize_str(self.expose())
     }
 }

@@ -249,13 +249,24 @@ impl<P: Protocol> Service<P> {
     /// The exact request [`Service::call`] would send on its first attempt, for dry runs:
     /// built and signed by the same code (so it reads the clock and, where the vendor uses
     /// one, draws a nonce); headers in [`Protocol::REDACTED_HEADERS`] and HTTP Basic
-    /// credentials hidden. Nothing is sent.
+    /// credentials hidden, and every [`SecretValue`](crate::body::SecretValue) of the body
+    /// (storage keys) shown as [`PreparedRequest::REDACTED`] (the signature is the real
+    /// body's). Nothing is sent.
     ///
     /// # Errors
     /// As the encoder and the signer of [`Service::call`].
     pub fn prepare<R: Encode>(&self, request: &R) -> Result<PreparedRequest, Error> {
         let signed = self.signed_request(request)?;
-        Ok(PreparedRequest::from_request(&signed, P::REDACTED_HEADERS))
+        let mut prepared = PreparedRequest::from_request(&signed, P::REDACTED_HEADERS);
+        if prepared.body.is_some() {
+            // The signature covers the real body; the body shown has its secrets (storage
+            // keys) replaced, as everywhere else a request is shown.
+            let shown = crate::body::with_secrets_redacted(|| self.encode(request))?;
+            prepared.body = shown
+                .body
+                .map(|b| String::from_utf8_lossy(&b).into_owned());
+        }
+        Ok(prepared)
     }
 
     /// The signed request of a first attempt of `request`, as [`Service::call`] would send

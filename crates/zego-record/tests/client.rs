@@ -7,8 +7,8 @@
 //! `Retry-After`, no retry on 4xx, timeouts, the body cap, the rate limiter under many
 //! callers in paused time, host resolution, a base URL's path prefix) are tested once,
 //! against the generic client, in record-core's `tests/service.rs`, and across the four
-//! vendors in the emulator's conformance suite; `/work/notes/tests-moved.md` maps each
-//! test that moved.
+//! vendors in the emulator's conformance suite; record-core's `tests/README.md` maps
+//! each test that moved.
 
 use record_core::{
     DurationMillis, Error, ErrorKind, FixedClock, RetryPolicy, StopOutcome, UnixMillis,

@@ -1,7 +1,7 @@
 //! The lifecycle request models imported from ZEGO's OpenAPI (spec/lifecycle.toml): the
 //! caller's JSON in ZEGO's names, unknown fields, JSON-path errors, the prose rules, secrets,
 //! and one test per contradiction of lifecycle/zego.md that touches the models
-//! (/work/notes/zego-models.md has the decisions).
+//! (each decision is recorded with its reason in openapi-overlay.toml).
 
 use record_core::{ErrorKind, UnknownFields};
 use serde_json::{Value, json};
@@ -474,5 +474,38 @@ fn c10_video_config_follows_the_stream_type() -> TestResult {
     );
     v["RecordInputParams"]["StreamType"] = json!(1);
     parse(&v, UnknownFields::Refuse)?;
+    Ok(())
+}
+
+/// A dry run (`prepare_start_record`, `recq zego start --dry-run`) shows the body with every
+/// storage and VOD secret replaced, while the request it signs carries them.
+#[test]
+fn a_dry_run_shows_the_body_without_its_secrets() -> TestResult {
+    let mut v = mixed();
+    v["StorageParams"]["TencentCloudVodParams"] =
+        json!({"SecretId": "sid", "SecretKey": VOD_SECRET, "Region": "ap"});
+    let req = parse(&v, UnknownFields::Refuse)?;
+    let client = zego_record::Client::builder(zego_record::Credentials::new(
+        1_234_567_890,
+        "server-secret-0123456789abcdef",
+    )?)
+    .base_url("http://127.0.0.1:9")
+    .build()?;
+    let prepared = client.prepare_start_record(&req)?;
+    let body = prepared.body.as_deref().ok_or("no body")?;
+    for secret in [KEY_SECRET, VOD_SECRET] {
+        assert!(!body.contains(secret), "the dry run shows a secret: {body}");
+    }
+    let shown: Value = serde_json::from_str(body)?;
+    assert_eq!(shown["StorageParams"]["AccessKeySecret"], "[redacted]");
+    assert_eq!(
+        shown["StorageParams"]["TencentCloudVodParams"]["SecretKey"],
+        "[redacted]"
+    );
+    // Everything else is the body that is sent.
+    assert_eq!(shown["StorageParams"]["AccessKeyId"], "AKID");
+    assert_eq!(shown["RecordInputParams"], v["RecordInputParams"]);
+    // Outside the dry run the wire body is unchanged (the redaction does not leak out).
+    assert!(serde_json::to_string(&req)?.contains(KEY_SECRET));
     Ok(())
 }
