@@ -182,11 +182,22 @@ pub fn decode_json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = json_path(&e.path().to_string());
+        let segments: Vec<serde_path_to_error::Segment> = e.path().iter().cloned().collect();
         let inner = e.into_inner();
         let msg = inner.to_string();
         if let Some(rest) = msg.strip_prefix("missing field `")
             && let Some(name) = rest.split('`').next()
         {
+            // A required field misspelt (`RecordInputParmas`) is missing under its own
+            // name: name the misspelling, which is what the caller must fix.
+            if let Some(typo) = misspelt_as(body, &segments, name) {
+                return Error::invalid_parameter(
+                    child(&path, &typo),
+                    format!(
+                        "is not a documented field (did you mean `{name}`?, which is required and missing)"
+                    ),
+                );
+            }
             return Error::invalid_parameter(child(&path, name), "is required");
         }
         Error::invalid_parameter(path, describe(&inner))
@@ -194,6 +205,33 @@ pub fn decode_json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     de.end()
         .map_err(|_| Error::invalid_parameter("$", "the body has bytes after its JSON value"))?;
     Ok(value)
+}
+
+/// A key of the object at `segments` in `body` that is one or two edits from the missing
+/// field `name` (and is not `name` itself), if any.
+fn misspelt_as(
+    body: &[u8],
+    segments: &[serde_path_to_error::Segment],
+    name: &str,
+) -> Option<String> {
+    use serde_path_to_error::Segment;
+    let root: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let mut at = &root;
+    for segment in segments {
+        at = match segment {
+            Segment::Seq { index } => at.get(*index)?,
+            Segment::Map { key } => at.get(key.as_str())?,
+            Segment::Enum { .. } | Segment::Unknown => return None,
+        };
+    }
+    let lower = name.to_ascii_lowercase();
+    at.as_object()?
+        .keys()
+        .filter(|k| k.as_str() != name)
+        .map(|k| (edit_distance(&k.to_ascii_lowercase(), &lower), k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.clone())
 }
 
 /// `$` joined with a `serde_path_to_error` path (`.` for the root).
@@ -328,6 +366,35 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct TypoOuter {
+        #[serde(rename = "Inner")]
+        inner: Vec<TypoInner>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct TypoInner {
+        #[serde(rename = "RecordMode")]
+        record_mode: u8,
+    }
+
+    #[test]
+    fn a_misspelt_required_field_is_named_by_its_misspelling() {
+        let e = decode_json_body::<TypoOuter>(br#"{"Innr": []}"#).unwrap_err();
+        assert_eq!(e.parameter(), Some("$.Innr"));
+        assert!(e.to_string().contains("did you mean `Inner`?"), "{e}");
+        let e =
+            decode_json_body::<TypoOuter>(br#"{"Inner": [{"RecordMode": 1}, {"RecordMdoe": 1}]}"#)
+                .unwrap_err();
+        assert_eq!(e.parameter(), Some("$.Inner[1].RecordMdoe"));
+        // Nothing near: the missing field itself.
+        let e = decode_json_body::<TypoOuter>(br#"{"Inner": [{"Other": 1}]}"#).unwrap_err();
+        assert_eq!(e.parameter(), Some("$.Inner[0].RecordMode"));
+        assert!(e.to_string().contains("is required"), "{e}");
+    }
 
     #[derive(Debug, Deserialize)]
     #[allow(dead_code)]

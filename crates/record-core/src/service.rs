@@ -262,9 +262,7 @@ impl<P: Protocol> Service<P> {
             // The signature covers the real body; the body shown has its secrets (storage
             // keys) replaced, as everywhere else a request is shown.
             let shown = crate::body::with_secrets_redacted(|| self.encode(request))?;
-            prepared.body = shown
-                .body
-                .map(|b| String::from_utf8_lossy(&b).into_owned());
+            prepared.body = shown.body.map(|b| String::from_utf8_lossy(&b).into_owned());
         }
         Ok(prepared)
     }

@@ -475,6 +475,25 @@ impl Emulator {
         self.shared.list(vendor, vendors::info)
     }
 
+    /// Every request `vendor` was sent so far and answered (faults included; admin
+    /// requests not), in order: e.g. how many `StartRecord` calls arrived.
+    pub fn requests(&self, vendor: Vendor) -> Vec<crate::wire::SeenRequest> {
+        crate::state::lock(&self.shared.seen)
+            .iter()
+            .filter(|r| r.vendor == vendor)
+            .cloned()
+            .collect()
+    }
+
+    /// How many requests of `action` (the vendor's name: `StartRecord`, `start`, ...)
+    /// `vendor` was sent so far.
+    pub fn request_count(&self, vendor: Vendor, action: &str) -> usize {
+        crate::state::lock(&self.shared.seen)
+            .iter()
+            .filter(|r| r.vendor == vendor && r.action == action)
+            .count()
+    }
+
     /// One recording as of now.
     pub fn recording(&self, vendor: Vendor, id: &str) -> Option<RecordingInfo> {
         self.shared.get(vendor, id, vendors::info)

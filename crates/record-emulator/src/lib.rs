@@ -226,6 +226,7 @@ pub use scenario::{
     QingCloudCredentialsConfig, RecordingSpec, Scenario, Secret, VolcCredentialsConfig,
     ZegoCredentialsConfig,
 };
+pub use wire::SeenRequest;
 
 /// The README's Rust examples, compiled and run as doctests here so they cannot rot: this
 /// crate depends on the facade (every vendor) and can run the emulator examples too.

@@ -175,6 +175,13 @@ async fn vendor_entry(
     match fault {
         Some(Fault::Delay { ms }) => delay_ms = Some(ms),
         Some(Fault::DropConnection) => {
+            ctx.shared.saw(
+                vendor,
+                &parts.method,
+                &path,
+                parts.uri.query().unwrap_or_default(),
+                0,
+            );
             tracing::info!(vendor = vendor.id(), %path, peer = %conn.peer, "fault: dropped connection");
             conn.kill();
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -185,7 +192,15 @@ async fn vendor_entry(
             @ (Fault::ServerError { .. } | Fault::TooManyRequests { .. } | Fault::HtmlBody { .. }),
         ) => {
             tracing::info!(vendor = vendor.id(), %path, fault = %f, "fault injected");
-            return fault_reply(vendor, f).into_response();
+            let reply = fault_reply(vendor, f);
+            ctx.shared.saw(
+                vendor,
+                &parts.method,
+                &path,
+                parts.uri.query().unwrap_or_default(),
+                reply.status.as_u16(),
+            );
+            return reply.into_response();
         }
         None => {}
     }
@@ -203,6 +218,13 @@ async fn vendor_entry(
         body,
     };
     let reply = vendors::handle(vendor, &ctx.shared, &incoming);
+    ctx.shared.saw(
+        vendor,
+        &incoming.method,
+        &incoming.path,
+        &incoming.query,
+        reply.status.as_u16(),
+    );
     if let Some(ms) = delay_ms {
         // The work is done (a task started stays started even if the caller gives up):
         // only the answer is late, as when a real server is slow.

@@ -30,6 +30,8 @@ pub(crate) struct Shared {
     pub faults: Mutex<HashMap<Vendor, FaultState>>,
     pub rates: Mutex<RateWindows>,
     pub nonces: Mutex<NonceCache>,
+    /// Every vendor request answered, in order (faults included).
+    pub seen: Mutex<Vec<crate::wire::SeenRequest>>,
     seq: AtomicU64,
 }
 
@@ -60,8 +62,28 @@ impl Shared {
             faults: Mutex::new(HashMap::new()),
             rates: Mutex::new(RateWindows::default()),
             nonces: Mutex::new(NonceCache::default()),
+            seen: Mutex::new(Vec::new()),
             seq: AtomicU64::new(0),
         }
+    }
+
+    /// Logs one vendor request answered with `status`.
+    pub(crate) fn saw(
+        &self,
+        vendor: Vendor,
+        method: &axum::http::Method,
+        path: &str,
+        query: &str,
+        status: u16,
+    ) {
+        let seen = crate::wire::SeenRequest {
+            vendor,
+            method: method.as_str().to_owned(),
+            path: path.to_owned(),
+            action: crate::wire::SeenRequest::action_of(path, query),
+            status,
+        };
+        lock(&self.seen).push(seen);
     }
 
     /// The clock's current time, ms.

@@ -96,3 +96,39 @@ impl Reply {
         response
     }
 }
+
+/// One vendor request the emulator answered (admin requests are not counted), as
+/// [`Emulator::requests`](crate::Emulator::requests) shows it: what tests quote to show
+/// that a call was, or was not, sent again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SeenRequest {
+    /// The vendor it was sent to.
+    pub vendor: record_facade::Vendor,
+    /// The HTTP method.
+    pub method: String,
+    /// The path.
+    pub path: String,
+    /// The vendor's name of the operation: the query's `Action` (ZEGO, Volcengine), else
+    /// the path's last segment (Agora: `acquire`, `start`, `query`, `stop`, ...).
+    pub action: String,
+    /// The HTTP status answered (a dropped connection counts as 0).
+    pub status: u16,
+}
+
+impl SeenRequest {
+    /// The action of a request to `path` with `query`.
+    pub(crate) fn action_of(path: &str, query: &str) -> String {
+        // Action names are plain ASCII words: no percent-decoding needed.
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("Action="))
+            .map(str::to_owned)
+            .unwrap_or_else(|| {
+                path.trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+    }
+}

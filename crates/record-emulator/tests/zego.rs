@@ -728,4 +728,9 @@ async fn a_start_whose_answer_is_late_is_not_sent_twice() {
     // The emulator did start it (the answer was only late): exactly one task.
     tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
     assert_eq!(emu.list(Vendor::Zego).len(), 1);
+    assert_eq!(
+        emu.request_count(Vendor::Zego, "StartRecord"),
+        1,
+        "one request arrived"
+    );
 }

@@ -63,6 +63,10 @@ pub struct Global {
     /// Time limit of one call, retries included (e.g. 30s).
     #[arg(long, global = true, value_parser = parse_duration)]
     pub timeout: Option<Duration>,
+    /// Time limit of one attempt (e.g. 5s), so that an answer lost on the way can be
+    /// retried within --timeout (default: --timeout, or the SDK's default).
+    #[arg(long, global = true, value_parser = parse_duration, value_name = "DURATION")]
+    pub attempt_timeout: Option<Duration>,
     /// Retries after a failed attempt that a retry can help (0: none).
     #[arg(long, global = true, value_name = "N")]
     pub retries: Option<u32>,
@@ -141,6 +145,57 @@ pub enum ZegoCommand {
     },
     /// List recording tasks (DescribeTasks).
     Tasks(ZegoTasks),
+    /// Start a recording (StartRecord): FILE is the request JSON in ZEGO's own field names.
+    /// ZEGO starts a new task on every call, so a call whose answer was lost is not retried.
+    Start(BodyArgs),
+    /// Stop a recording (StopRecord); `outcome` says whether it had already stopped.
+    Stop {
+        /// The task id StartRecord returned.
+        task_id: String,
+    },
+    /// Pause a mixed recording (PauseRecord).
+    Pause {
+        /// The task id StartRecord returned.
+        task_id: String,
+    },
+    /// Resume a paused recording (ResumeRecord).
+    Resume {
+        /// The task id StartRecord returned.
+        task_id: String,
+    },
+    /// Change the mixed layout (UpdateLayout): FILE holds the UpdateLayout fields (TaskId
+    /// optional; it must equal TASK_ID if given).
+    UpdateLayout {
+        /// The task id StartRecord returned.
+        task_id: String,
+        /// The body.
+        #[command(flatten)]
+        body: BodyArgs,
+    },
+    /// Show another whiteboard in the recording (UpdateWhiteboard).
+    UpdateWhiteboard {
+        /// The task id StartRecord returned.
+        task_id: String,
+        /// The whiteboard (WhiteboardId).
+        #[arg(long, value_name = "ID")]
+        whiteboard_id: String,
+    },
+    /// Take a snapshot of the recording (TakeSnapshot).
+    Snapshot {
+        /// The task id StartRecord returned.
+        task_id: String,
+    },
+}
+
+/// A request body the caller writes in the vendor's own field names.
+#[derive(Debug, Args)]
+pub struct BodyArgs {
+    /// The JSON body, from a file or `-` (standard input).
+    #[arg(long, value_name = "FILE|-")]
+    pub body: PathBuf,
+    /// Send fields the model does not know verbatim instead of refusing them.
+    #[arg(long)]
+    pub allow_unknown_fields: bool,
 }
 
 /// `recq zego tasks`.

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 mod demo;
+mod lifecycle;
 pub mod output;
 mod redact;
 mod vendors;

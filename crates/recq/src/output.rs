@@ -285,6 +285,22 @@ fn render(grid: &Grid, layout: Layout) -> String {
     }
 }
 
+/// Named values, one `NAME  value` line each, values wrapping to the width (the report of
+/// a lifecycle command).
+pub fn fields_table(rows: &[(&'static str, String)], layout: Layout) -> String {
+    let mut table = base_table(layout, layout.width);
+    let name_width = rows
+        .iter()
+        .map(|(name, _)| console::measure_text_width(name))
+        .max()
+        .unwrap_or(0);
+    for (name, value) in rows {
+        table.add_row(vec![Cell::new(name), Cell::new(value)]);
+    }
+    shape_columns(&mut table, &[name_width, 1]);
+    finish(&table)
+}
+
 /// The task ids as one cell, in full (Agora resource ids run to hundreds of characters;
 /// they wrap, they are never shortened).
 pub fn task_cell(task: &TaskRef) -> String {

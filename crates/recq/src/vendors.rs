@@ -10,7 +10,7 @@ use futures::StreamExt as _;
 use record_facade::service::{Protocol, ServiceBuilder};
 use record_facade::{
     Clock as _, Error, ListFilter, ListStatus, RecordingQuery, RetryPolicy, SystemClock, TaskRef,
-    TimeWindow, UnixMillis, agora, qingcloud, volc, zego,
+    TimeWindow, UnixMillis, Vendor, agora, qingcloud, volc, zego,
 };
 use record_facade::{ToRecording as _, ToRecordings as _};
 
@@ -59,8 +59,14 @@ fn client<P: Protocol>(
     if let Some(url) = endpoint {
         b = b.base_url(url);
     }
-    if let Some(t) = ctx.global.timeout {
-        b = b.total_timeout(t).attempt_timeout(t);
+    match (ctx.global.timeout, ctx.global.attempt_timeout) {
+        (Some(total), attempt) => {
+            b = b
+                .total_timeout(total)
+                .attempt_timeout(attempt.unwrap_or(total).min(total));
+        }
+        (None, Some(attempt)) => b = b.attempt_timeout(attempt),
+        (None, None) => {}
     }
     if let Some(n) = ctx.global.retries {
         b = b.retry_policy(RetryPolicy {
@@ -245,7 +251,152 @@ async fn zego_command(ctx: &mut Ctx<'_, '_>, command: &ZegoCommand) -> Result<i3
                 .await?;
             Ok(exit::OK)
         }
+        lifecycle => zego_lifecycle(ctx, &client, lifecycle).await,
     }
+}
+
+/// Sends one prepared-or-real ZEGO operation: with `--dry-run` prints the signed request,
+/// otherwise calls it and returns the answer.
+macro_rules! zego_send {
+    ($ctx:expr, $client:expr, $req:expr, $call:ident, $prepare:ident) => {{
+        let req = $req;
+        if $ctx.global.dry_run {
+            $ctx.print_prepared(&$client.$prepare(&req)?)?;
+            return Ok(exit::OK);
+        }
+        $client.$call(&req).await?
+    }};
+}
+
+/// `recq zego start|stop|pause|resume|update-layout|update-whiteboard|snapshot`.
+async fn zego_lifecycle(
+    ctx: &mut Ctx<'_, '_>,
+    client: &zego::Client,
+    command: &ZegoCommand,
+) -> Result<i32, Failure> {
+    use crate::lifecycle::{Report, body_object, id_in_body, read_body, unknown_fields};
+    let zego_task = |task_id: &str| TaskRef::Zego {
+        task_id: task_id.to_owned(),
+    };
+    let report = match command {
+        ZegoCommand::Start(body) => {
+            let bytes = read_body(&body.body)?;
+            let req = zego::StartRecordRequest::from_json(
+                &bytes,
+                unknown_fields(body.allow_unknown_fields),
+            )?;
+            let resp = zego_send!(ctx, client, req, start_record, prepare_start_record);
+            let task = resp.task_ref()?;
+            Report::new(
+                Vendor::Zego,
+                "StartRecord",
+                &task,
+                resp.request_id.clone(),
+                &resp,
+            )
+        }
+        ZegoCommand::Stop { task_id } => {
+            let req = zego::StopRecordRequest::builder()
+                .task_id(task_id.clone())
+                .build()?;
+            let answer = zego_send!(ctx, client, req, stop_record, prepare_stop_record);
+            let resp = &answer.response;
+            Report::new(
+                Vendor::Zego,
+                "StopRecord",
+                &zego_task(task_id),
+                resp.request_id.clone(),
+                resp,
+            )
+            .with_outcome(answer.outcome)
+        }
+        ZegoCommand::Pause { task_id } => {
+            let req = zego::PauseRecordRequest::builder()
+                .task_id(task_id.clone())
+                .build()?;
+            let resp = zego_send!(ctx, client, req, pause_record, prepare_pause_record);
+            Report::new(
+                Vendor::Zego,
+                "PauseRecord",
+                &zego_task(task_id),
+                resp.request_id.clone(),
+                &resp,
+            )
+        }
+        ZegoCommand::Resume { task_id } => {
+            let req = zego::ResumeRecordRequest::builder()
+                .task_id(task_id.clone())
+                .build()?;
+            let resp = zego_send!(ctx, client, req, resume_record, prepare_resume_record);
+            Report::new(
+                Vendor::Zego,
+                "ResumeRecord",
+                &zego_task(task_id),
+                resp.request_id.clone(),
+                &resp,
+            )
+        }
+        ZegoCommand::UpdateLayout { task_id, body } => {
+            let mut object = body_object(&read_body(&body.body)?)?;
+            id_in_body(&mut object, "TaskId", task_id, "TASK_ID")?;
+            let bytes =
+                serde_json::to_vec(&object).map_err(|e| Failure::Io(std::io::Error::other(e)))?;
+            let req = zego::UpdateLayoutRequest::from_json(
+                &bytes,
+                unknown_fields(body.allow_unknown_fields),
+            )?;
+            let resp = zego_send!(ctx, client, req, update_layout, prepare_update_layout);
+            Report::new(
+                Vendor::Zego,
+                "UpdateLayout",
+                &zego_task(task_id),
+                resp.request_id.clone(),
+                &resp,
+            )
+        }
+        ZegoCommand::UpdateWhiteboard {
+            task_id,
+            whiteboard_id,
+        } => {
+            let req = zego::UpdateWhiteboardRequest::builder()
+                .task_id(task_id.clone())
+                .whiteboard_id(whiteboard_id.clone())
+                .build()?;
+            let resp = zego_send!(
+                ctx,
+                client,
+                req,
+                update_whiteboard,
+                prepare_update_whiteboard
+            );
+            Report::new(
+                Vendor::Zego,
+                "UpdateWhiteboard",
+                &zego_task(task_id),
+                resp.request_id.clone(),
+                &resp,
+            )
+        }
+        ZegoCommand::Snapshot { task_id } => {
+            let req = zego::TakeSnapshotRequest::builder()
+                .task_id(task_id.clone())
+                .build()?;
+            let resp = zego_send!(ctx, client, req, take_snapshot, prepare_take_snapshot);
+            Report::new(
+                Vendor::Zego,
+                "TakeSnapshot",
+                &zego_task(task_id),
+                resp.request_id.clone(),
+                &resp,
+            )
+        }
+        ZegoCommand::Status { .. } | ZegoCommand::Tasks(_) => {
+            return Err(Failure::Config(ConfigError(
+                "not a lifecycle command".to_owned(),
+            )));
+        }
+    };
+    ctx.print_report(&report)
 }
 
 /// Why `recq zego tasks` shows no file count.

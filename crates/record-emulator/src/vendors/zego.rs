@@ -311,8 +311,11 @@ fn control(shared: &Shared, action: &str, raw: &[u8], body: &Value) -> Reply {
             error(300_001_004, "recording is not paused")
         }
         Err(EmulatorError::InvalidRecording(m)) => invalid(&m),
-        Err(EmulatorError::Conflict(m)) if m.contains("cannot be paused") => {
+        Err(EmulatorError::Conflict(m)) if m.contains("(paused) and cannot be paused") => {
             invalid("the task is already paused")
+        }
+        Err(EmulatorError::Conflict(m)) if m.contains("cannot be paused") => {
+            invalid("the task is not recording (starting or ended)")
         }
         Err(_) => error(300_001_001, "task has stopped"),
     }

@@ -123,6 +123,15 @@ pub struct Run {
 /// own so that no real config file is read), then panics if stdout or stderr holds any
 /// secret of [`SECRETS`].
 pub fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_inner(args, env, None)
+}
+
+/// [`run`] with `stdin` as the standard input (for `--body -`).
+pub fn run_with_stdin(args: &[&str], env: &[(&str, &str)], stdin: Vec<u8>) -> Run {
+    run_inner(args, env, Some(stdin))
+}
+
+fn run_inner(args: &[&str], env: &[(&str, &str)], stdin: Option<Vec<u8>>) -> Run {
     let home = tempfile::tempdir().unwrap();
     let mut cmd = Command::cargo_bin("recq").unwrap();
     cmd.env_clear()
@@ -131,6 +140,9 @@ pub fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
         .args(args);
     for (k, v) in env {
         cmd.env(k, v);
+    }
+    if let Some(bytes) = stdin {
+        cmd.write_stdin(bytes);
     }
     let out = cmd.output().unwrap();
     let run = Run {
