@@ -362,3 +362,44 @@ async fn a_start_whose_answer_is_late_is_not_sent_twice() {
     assert_eq!(emu.list(Vendor::Zego).len(), 1);
     emu.shutdown().await;
 }
+
+/// The README's "report key" table lists exactly the keys a report can have, with the
+/// types the reports above print (a stop report has every key).
+#[tokio::test]
+async fn the_report_keys_are_the_readme_s() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let documented: Vec<(String, String)> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| report key |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            (cells[0].trim_matches('`').to_owned(), cells[1].to_owned())
+        })
+        .collect();
+    assert_eq!(documented.len(), 6, "{documented:?}");
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let body = body_file(&dir, "start.json", &start_body("keys"));
+    let started = report(&recq(&emu, &["zego", "start", "--body", &body], None).await);
+    let task_id = started["task"]["task_id"].as_str().unwrap().to_owned();
+    let stop = report(&recq(&emu, &["zego", "stop", &task_id], None).await);
+    let keys: Vec<&String> = stop.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), documented.len());
+    for (key, types) in &documented {
+        let v = &stop[key.as_str()];
+        let t = match v {
+            Value::Null => "null",
+            Value::String(_) => "string",
+            Value::Object(_) => "object",
+            _ => "other",
+        };
+        assert!(
+            types == "any" || types.split(" or ").any(|d| d == t),
+            "{key}: {t} is not {types}"
+        );
+    }
+    emu.shutdown().await;
+}
