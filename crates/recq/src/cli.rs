@@ -118,7 +118,9 @@ pub enum Command {
     Agora(AgoraCommand),
     /// Start a local emulator of all four vendors in-process and query it with the real
     /// clients: a table of recordings in every state (no account, no network). With
-    /// --watch, follow one new recording per vendor from start to completion (~10 s).
+    /// --watch, start one recording per vendor (through the vendor's start API where this
+    /// SDK has one), pause, resume, re-lay-out and stop it where the vendor allows, and
+    /// follow it to completion (~14 s).
     Demo(DemoArgs),
 }
 
@@ -130,7 +132,7 @@ pub struct DemoArgs {
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
     /// With --watch: how many times faster than the clock the watched recordings move
-    /// through their lifecycle (the built-in one takes about 10 s at 1).
+    /// through their lifecycle (about 14 s at 1).
     #[arg(long, default_value_t = 1.0, value_name = "FACTOR")]
     pub speed: f64,
 }

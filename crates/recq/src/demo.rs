@@ -2,8 +2,10 @@
 //!
 //! Without `--watch`: one signed `get` per recording of the scenario (the built-in one has
 //! recordings in every state each vendor can report), printed as one neutral table, then
-//! the files. With `--watch`: one new recording per vendor, followed by a [`Waiter`] from
-//! start to completion with live progress, then the final table and files.
+//! the files. With `--watch`: one new recording per vendor, started through the vendor's
+//! start API where this SDK has one and driven through its lifecycle (pause, resume,
+//! layout, stop) as the client's capabilities allow, then followed by a [`Waiter`] to
+//! completion with live progress, then the final table and files.
 
 use crate::cli::{DemoArgs, OutputFormat};
 use crate::config::ConfigError;
@@ -59,8 +61,13 @@ pub(crate) async fn run(ctx: &mut Ctx<'_, '_>, args: &DemoArgs) -> Result<i32, F
         None => Scenario::example(),
     }
     .map_err(|e| demo_error("scenario", e))?;
-    let emu = Emulator::builder()
-        .scenario(scenario)
+    let mut builder = Emulator::builder().scenario(scenario);
+    if ctx.global.watch {
+        // Every recording of the watch, started through the API or not, moves `speed`
+        // times faster than the clock.
+        builder = builder.speed(args.speed);
+    }
+    let emu = builder
         .start()
         .await
         .map_err(|e| demo_error("cannot start the emulator", e))?;
@@ -169,7 +176,8 @@ async fn snapshot(
 }
 
 /// The lifecycle of the watched recordings in emulated seconds: starting, recording,
-/// stopping, processing (about 10 s at speed 1).
+/// stopping, processing (about 10 s at speed 1) of those the emulator creates; one
+/// started through an API records [`WATCH_PHASES`]`[1]` seconds before the demo stops it.
 const WATCH_PHASES: [f64; 4] = [1.5, 3.0, 1.5, 3.5];
 
 /// What the live display knows about one vendor.
@@ -178,6 +186,31 @@ struct Progress {
     task: String,
     last: Option<Recording>,
     changes: Vec<(Duration, RecordingState)>,
+    /// The lifecycle calls made so far (`StartRecord`, `pause`, `stop: stopped`, ...),
+    /// with when.
+    notes: Vec<(Duration, String)>,
+}
+
+/// Records `r` as the latest answer of watched recording `i` (a change when its state
+/// differs from the last one).
+fn observe(progress: &Mutex<Vec<Progress>>, i: usize, started: Instant, r: &Recording) {
+    if let Ok(mut all) = progress.lock()
+        && let Some(p) = all.get_mut(i)
+    {
+        if p.last.as_ref().map(|l| l.state) != Some(r.state) {
+            p.changes.push((started.elapsed(), r.state));
+        }
+        p.last = Some(r.clone());
+    }
+}
+
+/// Records a lifecycle call made on watched recording `i`.
+fn note(progress: &Mutex<Vec<Progress>>, i: usize, started: Instant, text: String) {
+    if let Ok(mut all) = progress.lock()
+        && let Some(p) = all.get_mut(i)
+    {
+        p.notes.push((started.elapsed(), text));
+    }
 }
 
 /// How far through the lifecycle a state is, out of [`LIFECYCLE_STEPS`].
@@ -248,6 +281,153 @@ fn live_bars(vendors: &[Vendor]) -> (indicatif::MultiProgress, Vec<indicatif::Pr
     (multi, bars)
 }
 
+/// The StartRecord body the demo sends to ZEGO: a mixed recording of the demo room,
+/// in ZEGO's own field names (the same JSON `recq zego start --body` takes).
+const DEMO_ZEGO_START: &str = r#"{
+  "RoomId": "demo-room",
+  "RecordInputParams": {
+    "RecordMode": 2, "StreamType": 3, "MaxIdleTime": 60,
+    "MixConfig": {
+      "MixMode": 2, "MixOutputStreamId": "demo-mix",
+      "MixOutputVideoConfig": {"Width": 1280, "Height": 720, "Fps": 15, "Bitrate": 1200000}
+    }
+  },
+  "RecordOutputParams": {"OutputFileFormat": "mp4", "OutputFolder": "demo/"},
+  "StorageParams": {"Vendor": 2, "Region": "oss-cn-shanghai", "Bucket": "demo-bucket",
+                    "AccessKeyId": "demo-key-id", "AccessKeySecret": "demo-storage-secret"}
+}"#;
+
+/// The layout the demo switches a ZEGO recording to: a custom layout (MixMode 1) of two
+/// streams side by side, in ZEGO's own field names.
+const DEMO_ZEGO_LAYOUT: &str = r#"{"MixMode": 1, "MixInputList": [
+  {"StreamId": "demo-a", "Top": 0, "Left": 0, "Bottom": 720, "Right": 640, "Layer": 1},
+  {"StreamId": "demo-b", "Top": 0, "Left": 640, "Bottom": 720, "Right": 1280, "Layer": 1}
+]}"#;
+
+/// How a watched recording came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// Started by a signed start request; the demo then drives it through the vendor's
+    /// lifecycle (pause, resume, layout, stop) as its capabilities allow.
+    Api,
+    /// Created through the emulator's admin API (the vendor has no public start API, or
+    /// this SDK does not send it yet); it ends by itself.
+    Admin,
+}
+
+/// Starts the watched recording of `vendor`: through the vendor's real start API where
+/// this SDK has one, else through the emulator's admin API (with why).
+async fn start_one(emu: &Emulator, vendor: Vendor) -> Result<(TaskRef, Origin, String), Failure> {
+    if vendor == Vendor::Zego {
+        let client = record_facade::zego::Client::builder(emu.zego_credentials())
+            .base_url(emu.base_url(vendor))
+            .build()?;
+        let request = record_facade::zego::StartRecordRequest::from_json(
+            DEMO_ZEGO_START.as_bytes(),
+            record_facade::UnknownFields::Refuse,
+        )?;
+        let task = client.start_record(&request).await?.task_ref()?;
+        return Ok((task, Origin::Api, "StartRecord (signed)".to_owned()));
+    }
+    let [starting, recording, stopping, processing] = WATCH_PHASES;
+    let mut spec = RecordingSpec::new(vendor)
+        .room("demo-room")
+        .duration_secs(recording)
+        .phases(starting, stopping, processing);
+    spec = match vendor {
+        Vendor::Agora => spec.mode("mix").file_list_mode("json"),
+        Vendor::Zego | Vendor::QingCloud => spec.mode("mixed"),
+        _ => spec,
+    };
+    let info = emu
+        .create_recording(spec)
+        .map_err(|e| demo_error("cannot create a recording", e))?;
+    let task = info
+        .task_ref()
+        .ok_or_else(|| demo_error("cannot watch a recording", vendor))?;
+    let why = if vendor == Vendor::QingCloud {
+        "created by the emulator: QingCloud has no public start API"
+    } else {
+        "created by the emulator: this SDK does not start it yet"
+    };
+    Ok((task, Origin::Admin, why.to_owned()))
+}
+
+/// Follows one recording; one started through the API is first driven through its
+/// vendor's lifecycle: wait until it records, pause and resume, update the layout, stop
+/// (each as the client's capabilities allow, each a signed request), then wait until it
+/// is terminal.
+#[allow(clippy::too_many_arguments)]
+async fn drive(
+    client: &dyn RecordingClient,
+    task: &TaskRef,
+    origin: Origin,
+    waiter: &Waiter,
+    interval: Duration,
+    speed: f64,
+    progress: &Mutex<Vec<Progress>>,
+    i: usize,
+    started: Instant,
+) -> Result<Recording, WaitError> {
+    if origin == Origin::Api {
+        let caps = client.control_capabilities();
+        let deadline = Instant::now() + waiter.max_wait;
+        loop {
+            let r = client.get(task).await.map_err(WaitError::Query)?;
+            observe(progress, i, started, &r);
+            if r.state == RecordingState::Recording {
+                break;
+            }
+            if r.state.is_terminal() {
+                return Ok(r);
+            }
+            if Instant::now() >= deadline {
+                return waiter
+                    .wait(client, task, |r| observe(progress, i, started, r))
+                    .await;
+            }
+            tokio::time::sleep(interval).await;
+        }
+        let emulated = |secs: f64| Duration::from_secs_f64(secs / speed);
+        if caps.pause && caps.resume {
+            client.pause(task).await.map_err(WaitError::Query)?;
+            note(progress, i, started, "paused".to_owned());
+            let r = client.get(task).await.map_err(WaitError::Query)?;
+            observe(progress, i, started, &r);
+            tokio::time::sleep(emulated(0.5)).await;
+            client.resume(task).await.map_err(WaitError::Query)?;
+            note(progress, i, started, "resumed".to_owned());
+            let r = client.get(task).await.map_err(WaitError::Query)?;
+            observe(progress, i, started, &r);
+        }
+        if caps.update_layout {
+            let layout = match task.vendor() {
+                Vendor::Zego => serde_json::from_str(DEMO_ZEGO_LAYOUT).ok(),
+                _ => None,
+            };
+            if let Some(layout) = layout {
+                client
+                    .update_layout(task, &layout)
+                    .await
+                    .map_err(WaitError::Query)?;
+                note(progress, i, started, "layout updated".to_owned());
+            }
+        }
+        if caps.stop {
+            tokio::time::sleep(emulated(WATCH_PHASES[1])).await;
+            let stopped = client.stop(task).await.map_err(WaitError::Query)?;
+            let outcome = match stopped.outcome {
+                record_facade::StopOutcome::AlreadyStopped => "already stopped",
+                _ => "stopped",
+            };
+            note(progress, i, started, format!("stop: {outcome}"));
+        }
+    }
+    waiter
+        .wait(client, task, |r| observe(progress, i, started, r))
+        .await
+}
+
 /// One new recording per vendor, each followed to completion.
 async fn watch(
     ctx: &mut Ctx<'_, '_>,
@@ -255,71 +435,68 @@ async fn watch(
     clients: &[VendorClient],
     speed: f64,
 ) -> Result<i32, Failure> {
-    let [starting, recording, stopping, processing] = WATCH_PHASES.map(|s| s / speed);
+    let started = Instant::now();
     let mut watched = Vec::new();
+    let mut first_notes = Vec::new();
     for (vendor, client) in clients {
-        let mut spec = RecordingSpec::new(*vendor)
-            .room("demo-room")
-            .duration_secs(recording)
-            .phases(starting, stopping, processing);
-        spec = match vendor {
-            Vendor::Agora => spec.mode("mix").file_list_mode("json"),
-            Vendor::Zego | Vendor::QingCloud => spec.mode("mixed"),
-            _ => spec,
-        };
-        let info = emu
-            .create_recording(spec)
-            .map_err(|e| demo_error("cannot create a recording", e))?;
-        let task = info
-            .task_ref()
-            .ok_or_else(|| demo_error("cannot watch a recording", vendor))?;
-        watched.push((*vendor, Arc::clone(client), task));
+        let (task, origin, how) = start_one(emu, *vendor).await?;
+        first_notes.push(how);
+        watched.push((*vendor, Arc::clone(client), task, origin));
     }
     let progress: Arc<Mutex<Vec<Progress>>> = Arc::new(Mutex::new(
         watched
             .iter()
-            .map(|(vendor, _, task)| Progress {
+            .zip(first_notes)
+            .map(|((vendor, _, task, _), how)| Progress {
                 vendor: *vendor,
                 task: output::task_cell(task),
                 last: None,
                 changes: Vec::new(),
+                notes: vec![(started.elapsed(), how)],
             })
             .collect(),
     ));
-    let started = Instant::now();
     let interval = ctx.global.interval.min(Duration::from_millis(250));
     let waiter = Waiter::new(
         interval,
         interval,
         ctx.global.max_wait.min(Duration::from_secs(120)),
     );
-    let waits = watched.iter().enumerate().map(|(i, (_, client, task))| {
-        let progress = Arc::clone(&progress);
-        let waiter = &waiter;
-        async move {
-            waiter
-                .wait(client.as_ref(), task, |r| {
-                    if let Ok(mut all) = progress.lock()
-                        && let Some(p) = all.get_mut(i)
-                    {
-                        p.changes.push((started.elapsed(), r.state));
-                        p.last = Some(r.clone());
-                    }
-                })
+    let waits = watched
+        .iter()
+        .enumerate()
+        .map(|(i, (_, client, task, origin))| {
+            let progress = Arc::clone(&progress);
+            let waiter = &waiter;
+            async move {
+                drive(
+                    client.as_ref(),
+                    task,
+                    *origin,
+                    waiter,
+                    interval,
+                    speed,
+                    &progress,
+                    i,
+                    started,
+                )
                 .await
-        }
-    });
+            }
+        });
     let mut all = std::pin::pin!(join_all(waits));
-    let vendors: Vec<Vendor> = watched.iter().map(|(v, _, _)| *v).collect();
+    let vendors: Vec<Vendor> = watched.iter().map(|(v, _, _, _)| *v).collect();
     let live = ctx.io.err_terminal.then(|| live_bars(&vendors));
-    let mut printed_changes = vec![0usize; watched.len()];
+    let mut printed_changes = vec![(0usize, 0usize); watched.len()];
     let results = loop {
         let done = tokio::select! {
             results = &mut all => Some(results),
             () = tokio::time::sleep(Duration::from_millis(100)) => None,
         };
         match &live {
-            Some((_, bars)) => draw_live(bars, &progress, started, ctx.err_colour),
+            Some((multi, bars)) => {
+                draw_live(bars, &progress, started, ctx.err_colour);
+                print_notes_above(multi, &progress, &mut printed_changes);
+            }
             None => print_changes(ctx, &progress, &mut printed_changes)?,
         }
         if let Some(results) = done {
@@ -333,7 +510,7 @@ async fn watch(
     }
     let mut recordings = Vec::new();
     let mut code = exit::OK;
-    for ((vendor, _, task), result) in watched.iter().zip(results) {
+    for ((vendor, _, task, _), result) in watched.iter().zip(results) {
         match result {
             Ok(r) => {
                 if r.state != RecordingState::Completed {
@@ -392,29 +569,67 @@ fn draw_live(
     }
 }
 
+/// On a terminal: the lifecycle calls not printed yet, above the live bars.
+fn print_notes_above(
+    multi: &indicatif::MultiProgress,
+    progress: &Mutex<Vec<Progress>>,
+    printed: &mut [(usize, usize)],
+) {
+    let Ok(all) = progress.lock() else {
+        return;
+    };
+    for (p, (_, printed_notes)) in all.iter().zip(printed.iter_mut()) {
+        for (at, text) in p.notes.iter().skip(*printed_notes) {
+            let _ = multi.println(format!(
+                "{:>5.1}s {:<10} {text}",
+                at.as_secs_f64(),
+                p.vendor.id()
+            ));
+        }
+        *printed_notes = p.notes.len();
+    }
+}
+
 /// Off a terminal: one line per state change not printed yet, task ids in full.
 fn print_changes(
     ctx: &mut Ctx<'_, '_>,
     progress: &Mutex<Vec<Progress>>,
-    printed_changes: &mut [usize],
+    printed_changes: &mut [(usize, usize)],
 ) -> Result<(), Failure> {
     let Ok(all) = progress.lock() else {
         return Ok(());
     };
     let err = &mut *ctx.io.err;
-    for (p, printed) in all.iter().zip(printed_changes.iter_mut()) {
-        for (at, state) in p.changes.iter().skip(*printed) {
+    for (p, (printed, printed_notes)) in all.iter().zip(printed_changes.iter_mut()) {
+        // Calls and state changes in the order they happened.
+        let mut lines: Vec<(Duration, String)> = p
+            .notes
+            .iter()
+            .skip(*printed_notes)
+            .map(|(at, text)| (*at, format!("{} {text}", p.task)))
+            .chain(p.changes.iter().skip(*printed).map(|(at, state)| {
+                (
+                    *at,
+                    format!(
+                        "{}/{} {} {}",
+                        step(Some(*state)),
+                        LIFECYCLE_STEPS,
+                        p.task,
+                        state.as_str()
+                    ),
+                )
+            }))
+            .collect();
+        lines.sort_by_key(|(at, _)| *at);
+        for (at, line) in lines {
             writeln!(
                 err,
-                "{:>5.1}s {:<10} {}/{} {} {}",
+                "{:>5.1}s {:<10} {line}",
                 at.as_secs_f64(),
-                p.vendor.id(),
-                step(Some(*state)),
-                LIFECYCLE_STEPS,
-                p.task,
-                state.as_str(),
+                p.vendor.id()
             )?;
         }
+        *printed_notes = p.notes.len();
         *printed = p.changes.len();
     }
     err.flush()?;

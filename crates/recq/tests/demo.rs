@@ -164,33 +164,62 @@ fn demo_watch_follows_one_recording_per_vendor_to_completion() {
         assert_eq!(l["state"], "completed", "{l}");
         assert!(!l["files"].as_array().unwrap().is_empty(), "{l}");
     }
-    // Progress: one line per state change, in lifecycle order for each vendor.
-    let order = [
-        "starting",
-        "recording",
-        "stopping",
-        "processing",
-        "completed",
-    ];
+    // Progress: one line per state change (`N/5 TASK STATE`), in lifecycle order for each
+    // vendor (paused counts as recording), and one per lifecycle call the demo made.
+    let rank = |s: &str| match s {
+        "starting" => 0,
+        "recording" | "paused" => 1,
+        "stopping" => 2,
+        "processing" => 3,
+        "completed" => 4,
+        other => panic!("unexpected state {other}"),
+    };
     for v in Vendor::ALL {
-        let seen: Vec<&str> = run
+        let lines: Vec<Vec<&str>> = run
             .stderr
             .lines()
-            .filter(|l| l.split_whitespace().nth(1) == Some(v.id()))
-            .map(|l| l.split_whitespace().last().unwrap())
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .filter(|w| w.get(1) == Some(&v.id()))
+            .collect();
+        let is_state = |w: &Vec<&str>| w.get(2).is_some_and(|s| s.ends_with("/5"));
+        let seen: Vec<&str> = lines
+            .iter()
+            .filter(|w| is_state(w))
+            .map(|w| *w.last().unwrap())
             .collect();
         assert_eq!(seen.first(), Some(&"starting"), "{}: {seen:?}", v.id());
         assert_eq!(seen.last(), Some(&"completed"), "{}: {seen:?}", v.id());
-        let ranks: Vec<usize> = seen
-            .iter()
-            .map(|s| order.iter().position(|o| o == s).unwrap())
-            .collect();
+        let ranks: Vec<usize> = seen.iter().map(|s| rank(s)).collect();
         assert!(
-            ranks.windows(2).all(|w| w[0] < w[1]),
+            ranks.windows(2).all(|w| w[0] <= w[1]),
             "{}: {seen:?}",
             v.id()
         );
         assert!(seen.contains(&"recording"), "{}: {seen:?}", v.id());
+        let calls: Vec<String> = lines
+            .iter()
+            .filter(|w| !is_state(w))
+            .map(|w| w[3..].join(" "))
+            .collect();
+        if v == Vendor::Zego {
+            // The real workflow: every step a signed request, the pause visible in a query.
+            assert_eq!(
+                calls,
+                [
+                    "StartRecord (signed)",
+                    "paused",
+                    "resumed",
+                    "layout updated",
+                    "stop: stopped"
+                ],
+                "{}",
+                run.stderr
+            );
+            assert!(seen.contains(&"paused"), "{seen:?}");
+        } else {
+            assert_eq!(calls.len(), 1, "{calls:?}");
+            assert!(calls[0].starts_with("created by the emulator"), "{calls:?}");
+        }
     }
     assert!(run.stderr.contains("4 of 4 recording(s) completed"));
 }
