@@ -24,6 +24,8 @@ mod faults;
 mod get;
 #[path = "conformance/harness.rs"]
 mod harness;
+#[path = "conformance/lifecycle.rs"]
+mod lifecycle;
 #[path = "conformance/limits.rs"]
 mod limits;
 #[path = "conformance/list.rs"]
@@ -107,6 +109,11 @@ macro_rules! conformance {
             #[tokio::test]
             async fn faults_then_success() {
                 crate::faults::sequence_then_success(VENDOR).await;
+            }
+
+            #[tokio::test]
+            async fn lifecycle_start_control_stop() {
+                crate::lifecycle::start_control_stop(VENDOR).await;
             }
 
             #[tokio::test]

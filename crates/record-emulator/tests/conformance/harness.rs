@@ -1,5 +1,5 @@
 //! The per-vendor harness of the conformance suite: an in-process emulator on 127.0.0.1, the
-//! vendor's real client pointed at it (as `Arc<dyn RecordingQuery>`), a shared
+//! vendor's real client pointed at it (as `Arc<dyn RecordingClient>`: query and control), a shared
 //! [`FixedClock`], recordings created through the emulator's admin API and turned into the
 //! [`TaskRef`] that `get` takes, a request counter, and the few vendor facts that
 //! [`Capabilities`](record_facade::Capabilities) does not carry (how each vendor maps the
@@ -8,8 +8,8 @@
 use futures::future::BoxFuture;
 use record_emulator::{Emulator, Fault, FaultPlan, RecordingInfo, RecordingSpec, Vendor};
 use record_facade::{
-    Clock as _, DurationMillis, ErrorKind, FixedClock, RecordingQuery, RecordingState, RetryPolicy,
-    Sleeper, TaskRef, UnixMillis, agora, qingcloud, volc, zego,
+    Clock as _, DurationMillis, ErrorKind, FixedClock, RecordingClient, RecordingState,
+    RetryPolicy, Sleeper, TaskRef, UnixMillis, agora, qingcloud, volc, zego,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -122,7 +122,7 @@ pub struct Harness {
     /// The emulator.
     pub emu: Emulator,
     /// The vendor's client (retries off, client rate limiter off) behind the neutral trait.
-    pub client: Arc<dyn RecordingQuery>,
+    pub client: Arc<dyn RecordingClient>,
 }
 
 impl std::fmt::Debug for Harness {
@@ -159,7 +159,7 @@ impl Harness {
     }
 
     /// The vendor's real client, built through its own builder, with `opts`.
-    pub fn client_with(&self, opts: &Opts) -> Arc<dyn RecordingQuery> {
+    pub fn client_with(&self, opts: &Opts) -> Arc<dyn RecordingClient> {
         build_client(self.vendor, &self.emu, &self.clock, opts)
     }
 
@@ -178,6 +178,66 @@ impl Harness {
             .expect("the emulator accepts the spec");
         let task = info.task_ref().expect("the emulator serves this vendor");
         (info, task)
+    }
+
+    /// Starts a recording through the vendor's own start API, signed by its typed client
+    /// (retries off, no client rate limit), and returns its [`TaskRef`]; `None` for a
+    /// vendor whose start this SDK does not send (QingCloud publishes none).
+    pub async fn start_via_api(&self) -> Option<TaskRef> {
+        match self.vendor {
+            Vendor::Zego => {
+                let client = zego::Client::builder(self.emu.zego_credentials())
+                    .base_url(self.emu.base_url(self.vendor))
+                    .clock(self.clock.clone())
+                    .disable_retries()
+                    .rate_limit(None)
+                    .build()
+                    .unwrap();
+                let body = serde_json::json!({
+                    "RoomId": "room-conformance",
+                    "RecordInputParams": {
+                        "RecordMode": 2, "StreamType": 3,
+                        "MixConfig": {
+                            "MixMode": 2, "MixOutputStreamId": "mix-1",
+                            "MixOutputVideoConfig": {"Width": 640, "Height": 360, "Fps": 15, "Bitrate": 600000}
+                        }
+                    },
+                    "RecordOutputParams": {"OutputFileFormat": "mp4"},
+                    "StorageParams": {"Vendor": 2, "Region": "oss-cn-shanghai", "Bucket": "b",
+                                      "AccessKeyId": "id", "AccessKeySecret": "conformance-secret"}
+                });
+                let request = zego::StartRecordRequest::from_json(
+                    body.to_string().as_bytes(),
+                    record_facade::UnknownFields::Refuse,
+                )
+                .unwrap();
+                Some(
+                    client
+                        .start_record(&request)
+                        .await
+                        .unwrap()
+                        .task_ref()
+                        .unwrap(),
+                )
+            }
+            _ => None,
+        }
+    }
+
+    /// A layout in the vendor's own fields for [`RecordingClient::update_layout`], and the
+    /// vendor's name of the operation the emulator then records; `None` for a vendor
+    /// without one.
+    pub fn layout(&self) -> Option<(serde_json::Value, &'static str)> {
+        match self.vendor {
+            Vendor::Zego => Some((
+                serde_json::json!({"MixMode": 1, "MixInputList": [
+                    {"StreamId": "a", "Top": 0, "Left": 0, "Bottom": 360, "Right": 320, "Layer": 1},
+                    {"StreamId": "b", "Top": 0, "Left": 320, "Bottom": 360, "Right": 640, "Layer": 1}
+                ]}),
+                "UpdateLayout",
+            )),
+            _ => None,
+        }
     }
 
     /// What the emulator's admin API says about a recording now.
@@ -476,7 +536,7 @@ pub fn build_client(
     emu: &Emulator,
     shared_clock: &Arc<FixedClock>,
     opts: &Opts,
-) -> Arc<dyn RecordingQuery> {
+) -> Arc<dyn RecordingClient> {
     let clock = opts.clock.clone().unwrap_or_else(|| shared_clock.clone());
     let cfg = emu.credentials_config();
     macro_rules! configure {
