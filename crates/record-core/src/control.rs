@@ -174,16 +174,22 @@ pub fn unsupported_operation(vendor: Vendor, operation: &'static str) -> Error {
 /// without sending anything.
 #[async_trait::async_trait]
 pub trait RecordingControl: crate::RecordingQuery {
-    /// What this vendor allows.
-    fn control_capabilities(&self) -> ControlCapabilities;
+    /// What this vendor allows (by default nothing: every operation below then answers
+    /// [`ErrorKind::Unsupported`]).
+    fn control_capabilities(&self) -> ControlCapabilities {
+        ControlCapabilities::NONE
+    }
 
     /// Stops the recording `task` names.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidRequest`] for a task of another vendor or one missing what the
     /// vendor needs (Agora: `cname` and `uid`); [`ErrorKind::Unsupported`] when the vendor
-    /// has no stop; otherwise the client's errors.
-    async fn stop(&self, task: &TaskRef) -> Result<Stopped, Error>;
+    /// has no stop (the default); otherwise the client's errors.
+    async fn stop(&self, task: &TaskRef) -> Result<Stopped, Error> {
+        let _ = task;
+        Err(unsupported_operation(self.vendor(), "stop"))
+    }
 
     /// Pauses the recording `task` names.
     ///

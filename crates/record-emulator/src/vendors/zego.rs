@@ -298,14 +298,7 @@ fn control(shared: &Shared, action: &str, raw: &[u8], body: &Value) -> Reply {
         |_, _| (),
     );
     match outcome {
-        Ok(()) => {
-            let response = StopRecordResponse {
-                code: 0,
-                message: Some("succeed".to_owned()),
-                request_id: Some(util::numeric_id(19)),
-            };
-            Reply::json(200, &response, "ok")
-        }
+        Ok(()) => succeeded(),
         Err(EmulatorError::NotFound(_)) => error(300_001_000, "task not exist"),
         Err(EmulatorError::InvalidRecording(m)) if m == "not paused" => {
             error(300_001_004, "recording is not paused")
@@ -319,6 +312,17 @@ fn control(shared: &Shared, action: &str, raw: &[u8], body: &Value) -> Reply {
         }
         Err(_) => error(300_001_001, "task has stopped"),
     }
+}
+
+/// ZEGO's success envelope with no `Data` (StopRecord's shape, shared by the control
+/// actions).
+fn succeeded() -> Reply {
+    let response = StopRecordResponse {
+        code: 0,
+        message: Some("succeed".to_owned()),
+        request_id: Some(util::numeric_id(19)),
+    };
+    Reply::json(200, &response, "ok")
 }
 
 /// The `TaskId` of a body: a string of 16 bytes.
@@ -344,14 +348,7 @@ fn stop_record(shared: &Shared, body: &Value) -> Reply {
         Err(reply) => return reply,
     };
     match shared.update(Vendor::Zego, task_id, |r, now| r.stop(now), |_, _| ()) {
-        Ok(_) => {
-            let response = StopRecordResponse {
-                code: 0,
-                message: Some("succeed".to_owned()),
-                request_id: Some(util::numeric_id(19)),
-            };
-            Reply::json(200, &response, "ok")
-        }
+        Ok(_) => succeeded(),
         Err(EmulatorError::NotFound(_)) => error(300_001_000, "task not exist"),
         Err(_) => error(300_001_001, "task has stopped"),
     }
